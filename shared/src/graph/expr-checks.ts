@@ -1,0 +1,104 @@
+import type { ParsedExpr } from './cel';
+import type { CompiledVar } from './compiled';
+import type { DiagnosticCollector } from './issues';
+import { type ParsedTemplate, parseTemplate } from './template';
+import type { Topology } from './topology';
+
+export interface RefScope {
+  readonly blockIndex: ReadonlyMap<string, number>;
+  readonly vars: ReadonlyMap<string, CompiledVar>;
+  /** Declared input fields, when the input block declares any. */
+  readonly inputFields: ReadonlySet<string> | undefined;
+  readonly topo: Topology;
+}
+
+type Where = { blockId?: string; transitionId?: string };
+
+/** Is out.<x> available when block `at` runs? (Its own earlier output counts only inside a loop.) */
+function isUpstream(x: number, at: number, scope: RefScope, isTransition: boolean): boolean {
+  if (x === at) return isTransition || scope.topo.isAncestor(at, at);
+  return scope.topo.isAncestor(x, at);
+}
+
+/** Checks what an expression reads: known blocks (upstream), declared vars. */
+export function checkExprRefs(
+  expr: ParsedExpr,
+  at: number,
+  path: (string | number)[],
+  where: Where,
+  scope: RefScope,
+  dc: DiagnosticCollector,
+): void {
+  const isTransition = where.transitionId !== undefined;
+  if (expr.refs.outRefs !== 'all') {
+    for (const id of expr.refs.outRefs) {
+      const x = scope.blockIndex.get(id);
+      if (x === undefined) {
+        dc.add('cel_unknown_block', `\`${expr.source}\` reads out.${id}, but there is no block "${id}" in this graph: use the id of a block that runs before this point.`, { path, ...where });
+      } else if (!isUpstream(x, at, scope, isTransition)) {
+        dc.add('cel_not_upstream', `\`${expr.source}\` reads out.${id}, but block "${id}" does not run before this point, so the value may be missing: guard it with has(out.${id}) or connect "${id}" upstream.`, { path, ...where });
+      }
+    }
+  }
+  if (expr.refs.varRefs !== 'all') {
+    for (const v of expr.refs.varRefs) {
+      if (!scope.vars.has(v)) {
+        dc.add('cel_unknown_var', `\`${expr.source}\` reads vars.${v}, but no var "${v}" is declared: declare it under the graph's vars or fix the name.`, { path, ...where });
+      }
+    }
+  }
+}
+
+/** Parses a prompt template and checks that every variable is something upstream provides. */
+export function checkTemplate(
+  text: string,
+  at: number,
+  path: (string | number)[],
+  where: Where,
+  scope: RefScope,
+  dc: DiagnosticCollector,
+): ParsedTemplate | undefined {
+  const r = parseTemplate(text);
+  if (!r.ok) {
+    dc.add('template_syntax', r.message, { path, ...where });
+    return undefined;
+  }
+  let ok = true;
+  for (const p of r.template.paths) {
+    const first = p.segments[0];
+    switch (p.root) {
+      case 'input':
+        if (scope.inputFields && typeof first === 'string' && !scope.inputFields.has(first)) {
+          dc.add('template_unknown_variable', `{{${p.text}}} reads input field "${first}", which the input block does not declare: add the field to the input block or fix the name.`, { path, ...where });
+          ok = false;
+        }
+        break;
+      case 'out': {
+        if (typeof first !== 'string') {
+          dc.add('template_unknown_variable', `{{${p.text}}} must name a block: write {{out.<blockId>}} or {{out.<blockId>.field}}.`, { path, ...where });
+          ok = false;
+          break;
+        }
+        const x = scope.blockIndex.get(first);
+        if (x === undefined) {
+          dc.add('template_unknown_variable', `{{${p.text}}} reads block "${first}", which does not exist in this graph: use the id of a block upstream.`, { path, ...where });
+          ok = false;
+        } else if (!isUpstream(x, at, scope, false)) {
+          dc.add('template_not_upstream', `{{${p.text}}} reads block "${first}", which does not run before this block: connect "${first}" upstream or read something that does.`, { path, ...where });
+          ok = false;
+        }
+        break;
+      }
+      case 'vars':
+        if (typeof first !== 'string' || !scope.vars.has(first)) {
+          dc.add('template_unknown_variable', `{{${p.text}}} reads a var that is not declared: declare "${String(first)}" under the graph's vars or fix the name.`, { path, ...where });
+          ok = false;
+        }
+        break;
+      default:
+        dc.add('template_unknown_variable', `{{${p.text}}} starts with "${p.root}": a template reads only input, out.<blockId> and vars.<name>.`, { path, ...where });
+        ok = false;
+    }
+  }
+  return ok ? r.template : undefined;
+}
