@@ -1,5 +1,5 @@
 export * from './engine/events';
 export * from './engine/llm';
 export * from './engine/status';
-export * from './graph/index';
 export * from './estimate/types';
+export * from './graph/index';

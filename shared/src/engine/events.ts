@@ -93,7 +93,11 @@ export type RunEvent =
       /** Set when this run resumes or forks an earlier one. */
       readonly resumedFrom?: { readonly runId: string; readonly checkpointId: string } | undefined;
     })
-  | (Base & { readonly type: 'run_finished'; readonly outputs: Readonly<Record<string, unknown>>; readonly totals: RunTotals })
+  | (Base & {
+      readonly type: 'run_finished';
+      readonly outputs: Readonly<Record<string, unknown>>;
+      readonly totals: RunTotals;
+    })
   | (Base & { readonly type: 'run_failed'; readonly error: RunError; readonly totals: RunTotals })
   | (Base & {
       readonly type: 'run_interrupted';

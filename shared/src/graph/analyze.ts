@@ -56,24 +56,43 @@ export function analyzeGraph(
   g.transitions.forEach((t, ti) => {
     const where = { path: ['transitions', ti], transitionId: t.id };
     if (transitionIds.has(t.id)) {
-      dc.add('duplicate_transition_id', `Two transitions have the id "${t.id}": give each its own id.`, where);
+      dc.add(
+        'duplicate_transition_id',
+        `Two transitions have the id "${t.id}": give each its own id.`,
+        where,
+      );
     }
     transitionIds.add(t.id);
     const from = blockIndex.get(t.from);
     const to = blockIndex.get(t.to);
     if (from === undefined) {
-      dc.add('unknown_transition_source', `Transition "${t.id}" starts at "${t.from}", which is not a block of this graph: connect it to an existing block or delete it.`, { ...where, path: ['transitions', ti, 'from'] });
+      dc.add(
+        'unknown_transition_source',
+        `Transition "${t.id}" starts at "${t.from}", which is not a block of this graph: connect it to an existing block or delete it.`,
+        { ...where, path: ['transitions', ti, 'from'] },
+      );
     }
     if (to === undefined) {
-      dc.add('unknown_transition_target', `Transition "${t.id}" goes to "${t.to}", which is not a block of this graph: connect it to an existing block or delete it.`, { ...where, path: ['transitions', ti, 'to'] });
+      dc.add(
+        'unknown_transition_target',
+        `Transition "${t.id}" goes to "${t.to}", which is not a block of this graph: connect it to an existing block or delete it.`,
+        { ...where, path: ['transitions', ti, 'to'] },
+      );
     }
     if (t.else && t.when !== undefined) {
-      dc.add('else_with_condition', `Transition "${t.id}" is an else transition and also has a condition: remove one of the two.`, { ...where, path: ['transitions', ti, 'when'] });
+      dc.add(
+        'else_with_condition',
+        `Transition "${t.id}" is an else transition and also has a condition: remove one of the two.`,
+        { ...where, path: ['transitions', ti, 'when'] },
+      );
     }
     if (from === undefined || to === undefined) return;
     if (t.else) {
       if (elseSeen.has(from)) {
-        dc.add('multiple_else', `Block "${t.from}" has more than one else transition: keep one.`, { ...where, blockId: t.from });
+        dc.add('multiple_else', `Block "${t.from}" has more than one else transition: keep one.`, {
+          ...where,
+          blockId: t.from,
+        });
       }
       elseSeen.add(from);
     }
@@ -88,17 +107,37 @@ export function analyzeGraph(
     if (b.type === 'input') inputs.push(i);
     if (b.type === 'output') outputs.push(i);
   });
-  if (inputs.length === 0) dc.add('missing_input', 'The graph has no input block: add one where the run starts.', { path: ['blocks'] });
+  if (inputs.length === 0)
+    dc.add('missing_input', 'The graph has no input block: add one where the run starts.', {
+      path: ['blocks'],
+    });
   if (inputs.length > 1) {
     for (const i of inputs.slice(1)) {
-      dc.add('multiple_inputs', 'The graph has more than one input block: keep exactly one where the run starts.', { path: ['blocks', i], blockId: blocks[i]?.id });
+      dc.add(
+        'multiple_inputs',
+        'The graph has more than one input block: keep exactly one where the run starts.',
+        { path: ['blocks', i], blockId: blocks[i]?.id },
+      );
     }
   }
-  if (outputs.length === 0) dc.add('missing_output', 'The graph has no output block: add one where the run ends.', { path: ['blocks'] });
+  if (outputs.length === 0)
+    dc.add('missing_output', 'The graph has no output block: add one where the run ends.', {
+      path: ['blocks'],
+    });
   for (const { ti, from, to } of validTransitions) {
     const t = g.transitions[ti];
-    if (to === inputs[0]) dc.add('input_has_incoming', `Transition "${t?.id}" goes into the input block: a run starts there, so nothing can lead into it. Point it at another block.`, { path: ['transitions', ti], transitionId: t?.id });
-    if (blocks[from]?.type === 'output') dc.add('output_has_outgoing', `Transition "${t?.id}" leaves output block "${t?.from}": a run ends at an output block. Move the output to the end.`, { path: ['transitions', ti], transitionId: t?.id });
+    if (to === inputs[0])
+      dc.add(
+        'input_has_incoming',
+        `Transition "${t?.id}" goes into the input block: a run starts there, so nothing can lead into it. Point it at another block.`,
+        { path: ['transitions', ti], transitionId: t?.id },
+      );
+    if (blocks[from]?.type === 'output')
+      dc.add(
+        'output_has_outgoing',
+        `Transition "${t?.id}" leaves output block "${t?.from}": a run ends at an output block. Move the output to the end.`,
+        { path: ['transitions', ti], transitionId: t?.id },
+      );
   }
 
   // Reachability from the input block.
@@ -107,12 +146,20 @@ export function analyzeGraph(
   if (inputIndex !== undefined) {
     reachable = reachableFrom(inputIndex, succ, n);
     if (outputs.length > 0 && !outputs.some((o) => reachable?.[o])) {
-      dc.add('no_reachable_output', 'No output block can be reached from the input block: connect a path from the input to an output.', { path: ['transitions'] });
+      dc.add(
+        'no_reachable_output',
+        'No output block can be reached from the input block: connect a path from the input to an output.',
+        { path: ['transitions'] },
+      );
     }
     for (let i = 0; i < n; i++) {
       if (!reachable[i]) {
         const b = blocks[i] as Block;
-        dc.add('unreachable_block', `Block "${b.name || b.id}" can never run: no path leads to it from the input block. Connect it or delete it.`, { path: ['blocks', i], blockId: b.id });
+        dc.add(
+          'unreachable_block',
+          `Block "${b.name || b.id}" can never run: no path leads to it from the input block. Connect it or delete it.`,
+          { path: ['blocks', i], blockId: b.id },
+        );
       }
     }
   }
@@ -132,7 +179,10 @@ export function analyzeGraph(
     }
     if (!exits || !conditional) {
       const first = blocks[Math.min(...members)] as Block;
-      const names = members.map((m) => `"${blocks[m]?.id}"`).slice(0, 5).join(', ');
+      const names = members
+        .map((m) => `"${blocks[m]?.id}"`)
+        .slice(0, 5)
+        .join(', ');
       dc.add(
         'cycle_without_exit',
         !exits
@@ -148,17 +198,29 @@ export function analyzeGraph(
   for (const [name, spec] of Object.entries(g.vars ?? {})) {
     vars.set(name, { name, reducer: spec.reducer, initial: spec.initial ?? initialFor(spec.reducer) });
   }
-  if (vars.size > LIMITS.maxVars) dc.add('schema', `The graph declares ${vars.size} vars; the limit is ${LIMITS.maxVars}.`, { path: ['vars'] });
+  if (vars.size > LIMITS.maxVars)
+    dc.add('schema', `The graph declares ${vars.size} vars; the limit is ${LIMITS.maxVars}.`, {
+      path: ['vars'],
+    });
 
   const inputBlock = inputIndex !== undefined ? blocks[inputIndex] : undefined;
-  const inputFields = inputBlock?.type === 'input' && inputBlock.fields && inputBlock.fields.length > 0 ? new Set(inputBlock.fields.map((f) => f.name)) : undefined;
+  const inputFields =
+    inputBlock?.type === 'input' && inputBlock.fields && inputBlock.fields.length > 0
+      ? new Set(inputBlock.fields.map((f) => f.name))
+      : undefined;
   const scope = { blockIndex, vars, inputFields, topo };
 
   // Expressions and templates, per block.
-  const parseAt = (source: string, path: (string | number)[], blockIdx: number, withOutput: boolean, where: { blockId?: string; transitionId?: string }): ParsedExpr | undefined => {
+  const parseAt = (
+    source: string,
+    path: (string | number)[],
+    blockIdx: number,
+    withOutput: boolean,
+    where: { blockId?: string; transitionId?: string },
+  ): ParsedExpr | undefined => {
     const r = parseExpr(source, withOutput);
     if (!r.ok) {
-      dc.add('cel_syntax', r.message, { path, ...where });
+      dc.add(r.code, r.message, { path, ...where });
       return undefined;
     }
     checkExprRefs(r.expr, blockIdx, path, where, scope, dc);
@@ -169,7 +231,10 @@ export function analyzeGraph(
   for (const { ti, from, to } of validTransitions) {
     const t = g.transitions[ti];
     if (!t) continue;
-    const when = t.when !== undefined ? parseAt(t.when, ['transitions', ti, 'when'], from, false, { transitionId: t.id }) : undefined;
+    const when =
+      t.when !== undefined
+        ? parseAt(t.when, ['transitions', ti, 'when'], from, false, { transitionId: t.id })
+        : undefined;
     compiledTransitions.push({
       index: compiledTransitions.length,
       id: t.id,
@@ -200,7 +265,11 @@ export function analyzeGraph(
     for (const [varName, source] of Object.entries(b.assign ?? {})) {
       const v = vars.get(varName);
       if (!v) {
-        dc.add('assign_unknown_var', `Block "${b.id}" assigns "${varName}", which is not a declared var: declare it under the graph's vars (with a reducer) or fix the name.`, { path: at('assign', varName), ...where });
+        dc.add(
+          'assign_unknown_var',
+          `Block "${b.id}" assigns "${varName}", which is not a declared var: declare it under the graph's vars (with a reducer) or fix the name.`,
+          { path: at('assign', varName), ...where },
+        );
         continue;
       }
       const expr = parseAt(source, at('assign', varName), i, true, where);
@@ -224,50 +293,81 @@ export function analyzeGraph(
     switch (b.type) {
       case 'input':
         versionTexts.push(blockVersionText(b, undefined));
-        compiledBlocks.push({ ...common, type: 'input', fields: b.fields ?? [], version: fastHash64(versionTexts[i] as string) });
+        compiledBlocks.push(
+          Object.assign(common, {
+            type: 'input' as const,
+            fields: b.fields ?? [],
+            version: fastHash64(versionTexts[i] as string),
+          }),
+        );
         break;
       case 'output': {
         const value = b.value !== undefined ? parseAt(b.value, at('value'), i, false, where) : undefined;
         versionTexts.push(blockVersionText(b, undefined));
-        compiledBlocks.push({ ...common, type: 'output', value, version: fastHash64(versionTexts[i] as string) });
+        compiledBlocks.push(
+          Object.assign(common, {
+            type: 'output' as const,
+            value,
+            version: fastHash64(versionTexts[i] as string),
+          }),
+        );
         break;
       }
       case 'transform': {
         const expr = parseAt(b.expr, at('expr'), i, false, where);
         versionTexts.push(blockVersionText(b, undefined));
-        if (expr) compiledBlocks.push({ ...common, type: 'transform', expr, version: fastHash64(versionTexts[i] as string) });
+        if (expr)
+          compiledBlocks.push(
+            Object.assign(common, {
+              type: 'transform' as const,
+              expr,
+              version: fastHash64(versionTexts[i] as string),
+            }),
+          );
         break;
       }
       case 'llm': {
         if (b.messages.length === 0 && !b.system) {
-          dc.add('llm_no_messages', `LLM block "${b.id}" has no prompt: add a user message (e.g. "{{input.question}}").`, { path: at('messages'), ...where });
+          dc.add(
+            'llm_no_messages',
+            `LLM block "${b.id}" has no prompt: add a user message (e.g. "{{input.question}}").`,
+            { path: at('messages'), ...where },
+          );
         }
         const tpl = (text: string, path: (string | number)[]): ParsedTemplate | undefined => {
           if (text.length > LIMITS.maxPromptBytes || utf8Length(text) > LIMITS.maxPromptBytes) {
-            dc.add('prompt_too_large', `A prompt of block "${b.id}" is over ${LIMITS.maxPromptBytes / 1024} KB: shorten it, or pass large text in through an input.`, { path, ...where });
+            dc.add(
+              'prompt_too_large',
+              `A prompt of block "${b.id}" is over ${LIMITS.maxPromptBytes / 1024} KB: shorten it, or pass large text in through an input.`,
+              { path, ...where },
+            );
             return undefined;
           }
           return checkTemplate(text, i, path, where, scope, dc);
         };
         const system = b.system !== undefined ? tpl(b.system, at('system')) : undefined;
-        const messages = b.messages.map((m, mi) => ({ role: m.role, template: tpl(m.content, at('messages', mi, 'content')) }));
+        const messages = b.messages.map((m, mi) => ({
+          role: m.role,
+          template: tpl(m.content, at('messages', mi, 'content')),
+        }));
         if (b.outputSchema !== undefined) checkOutputSchema(b.outputSchema, at('outputSchema'), b.id, dc);
         const recovery = resolveRecovery(b.recovery, g.defaults?.recovery);
         versionTexts.push(blockVersionText(b, { recovery, timeoutMs: common.timeoutMs }));
         if (messages.every((m) => m.template) && (b.system === undefined || system)) {
-          compiledBlocks.push({
-            ...common,
-            type: 'llm',
-            provider: b.provider,
-            model: b.model,
-            selection: b.selection,
-            system,
-            messages: messages.map((m) => ({ role: m.role, template: m.template as ParsedTemplate })),
-            outputSchema: b.outputSchema,
-            params: { temperature: b.temperature, maxTokens: b.maxTokens, topP: b.topP, stop: b.stop },
-            recovery,
-            version: fastHash64(versionTexts[i] as string),
-          });
+          compiledBlocks.push(
+            Object.assign(common, {
+              type: 'llm' as const,
+              provider: b.provider,
+              model: b.model,
+              selection: b.selection,
+              system,
+              messages: messages.map((m) => ({ role: m.role, template: m.template as ParsedTemplate })),
+              outputSchema: b.outputSchema,
+              params: { temperature: b.temperature, maxTokens: b.maxTokens, topP: b.topP, stop: b.stop },
+              recovery,
+              version: fastHash64(versionTexts[i] as string),
+            }),
+          );
         }
         break;
       }
@@ -281,13 +381,25 @@ export function analyzeGraph(
           }
         }
         if (depth + 1 > LIMITS.maxCompositeDepth) {
-          dc.add('composite_too_deep', `Composite "${b.id}" nests graphs more than ${LIMITS.maxCompositeDepth} levels deep: flatten the innermost levels.`, { path: at('graph'), ...where });
+          dc.add(
+            'composite_too_deep',
+            `Composite "${b.id}" nests graphs more than ${LIMITS.maxCompositeDepth} levels deep: flatten the innermost levels.`,
+            { path: at('graph'), ...where },
+          );
           versionTexts.push('');
           break;
         }
         const child = analyzeGraph(b.graph, dc.child(b.id, at('graph')), depth + 1, opts);
         versionTexts.push(blockVersionText(b, { childHash: child?.hash }));
-        if (child) compiledBlocks.push({ ...common, type: 'composite', child, inputMap, version: fastHash64(versionTexts[i] as string) });
+        if (child)
+          compiledBlocks.push(
+            Object.assign(common, {
+              type: 'composite' as const,
+              child,
+              inputMap,
+              version: fastHash64(versionTexts[i] as string),
+            }),
+          );
         break;
       }
     }
@@ -315,7 +427,16 @@ export function analyzeGraph(
     diagnostics: [],
     depth,
   };
-  return compiled;
+  // Frozen so that a cached compiled graph cannot be changed by a run that holds it.
+  for (const t of compiledTransitions) Object.freeze(t);
+  for (const b of compiledBlocks) {
+    Object.freeze(b.outgoing);
+    Object.freeze(b.incoming);
+    Object.freeze(b);
+  }
+  Object.freeze(compiledBlocks);
+  Object.freeze(compiledTransitions);
+  return Object.freeze(compiled);
 }
 
 function withoutSelf(set: Set<number>, self: number): Set<number> {
@@ -347,19 +468,45 @@ function utf8Length(s: string): number {
 
 const JSON_SCHEMA_TYPES = new Set(['object', 'array', 'string', 'number', 'integer', 'boolean', 'null']);
 
-function checkOutputSchema(schema: Record<string, unknown>, path: (string | number)[], blockId: string, dc: DiagnosticCollector): void {
+function checkOutputSchema(
+  schema: Record<string, unknown>,
+  path: (string | number)[],
+  blockId: string,
+  dc: DiagnosticCollector,
+): void {
   const t = schema.type;
   const types = Array.isArray(t) ? t : t === undefined ? [] : [t];
   const bad = types.find((x) => typeof x !== 'string' || !JSON_SCHEMA_TYPES.has(x));
   if (bad !== undefined) {
-    dc.add('output_schema_invalid', `The output schema of block "${blockId}" has type ${JSON.stringify(bad)}: use one of ${[...JSON_SCHEMA_TYPES].join(', ')}.`, { path: [...path, 'type'], blockId });
+    dc.add(
+      'output_schema_invalid',
+      `The output schema of block "${blockId}" has type ${JSON.stringify(bad)}: use one of ${[...JSON_SCHEMA_TYPES].join(', ')}.`,
+      { path: [...path, 'type'], blockId },
+    );
     return;
   }
-  if (t === undefined && schema.properties === undefined && schema.anyOf === undefined && schema.oneOf === undefined && schema.$ref === undefined) {
-    dc.add('output_schema_invalid', `The output schema of block "${blockId}" says nothing about the output: give it a "type" (usually "object") and "properties".`, { path, blockId });
+  if (
+    t === undefined &&
+    schema.properties === undefined &&
+    schema.anyOf === undefined &&
+    schema.oneOf === undefined &&
+    schema.$ref === undefined
+  ) {
+    dc.add(
+      'output_schema_invalid',
+      `The output schema of block "${blockId}" says nothing about the output: give it a "type" (usually "object") and "properties".`,
+      { path, blockId },
+    );
     return;
   }
-  if (schema.properties !== undefined && (typeof schema.properties !== 'object' || schema.properties === null || Array.isArray(schema.properties))) {
-    dc.add('output_schema_invalid', `The "properties" of block "${blockId}"'s output schema must be an object mapping names to schemas.`, { path: [...path, 'properties'], blockId });
+  if (
+    schema.properties !== undefined &&
+    (typeof schema.properties !== 'object' || schema.properties === null || Array.isArray(schema.properties))
+  ) {
+    dc.add(
+      'output_schema_invalid',
+      `The "properties" of block "${blockId}"'s output schema must be an object mapping names to schemas.`,
+      { path: [...path, 'properties'], blockId },
+    );
   }
 }

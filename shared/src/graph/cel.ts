@@ -75,7 +75,9 @@ export interface ParsedExpr {
   readonly refs: ExprReferences;
 }
 
-export type ParseOutcome = { ok: true; expr: ParsedExpr } | { ok: false; message: string };
+export type ParseOutcome =
+  | { ok: true; expr: ParsedExpr }
+  | { ok: false; message: string; code: 'cel_syntax' | 'cel_unknown_root' };
 
 const parseCache = new Map<string, ParsedExpr>();
 const PARSE_CACHE_MAX = 20_000;
@@ -93,22 +95,26 @@ export function parseExpr(source: string, withOutput = false): ParseOutcome {
   try {
     program = env(withOutput).parse(source);
   } catch (e) {
-    return { ok: false, message: describeCelError(e, source) };
+    return { ok: false, code: 'cel_syntax', message: describeCelError(e, source) };
   }
   const refs = collectRefs(program.ast);
-  const unknown = [...refs.roots].filter((r) => r !== 'input' && r !== 'out' && r !== 'vars' && r !== 'output');
+  const unknown = [...refs.roots].filter(
+    (r) => r !== 'input' && r !== 'out' && r !== 'vars' && r !== 'output',
+  );
   if (unknown.length > 0 || (!withOutput && refs.roots.has('output'))) {
     const name = unknown[0] ?? 'output';
     return {
       ok: false,
+      code: 'cel_unknown_root',
       message: `Unknown name "${name}" in \`${source}\`: an expression reads only input, out.<blockId> and vars.<name>${withOutput ? ', and output' : ''}.`,
     };
   }
   try {
     const checked = program.check();
-    if (!checked.valid && checked.error) return { ok: false, message: describeCelError(checked.error, source) };
+    if (!checked.valid && checked.error)
+      return { ok: false, code: 'cel_syntax', message: describeCelError(checked.error, source) };
   } catch (e) {
-    return { ok: false, message: describeCelError(e, source) };
+    return { ok: false, code: 'cel_syntax', message: describeCelError(e, source) };
   }
   const expr: ParsedExpr = { source, program, refs };
   if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
@@ -154,7 +160,10 @@ function collectRefs(ast: ASTNode): ExprReferences {
         const [fn, target, args] = node.args;
         // Macros bind their first argument as a local name: all, exists, exists_one, map, filter.
         const first = args[0];
-        if (['all', 'exists', 'exists_one', 'map', 'filter', 'existsOne'].includes(fn) && first?.op === 'id') {
+        if (
+          ['all', 'exists', 'exists_one', 'map', 'filter', 'existsOne'].includes(fn) &&
+          first?.op === 'id'
+        ) {
           visit(target, false);
           locals.push(first.args);
           for (const a of args.slice(1)) visit(a, false);

@@ -34,16 +34,28 @@ export function checkExprRefs(
     for (const id of expr.refs.outRefs) {
       const x = scope.blockIndex.get(id);
       if (x === undefined) {
-        dc.add('cel_unknown_block', `\`${expr.source}\` reads out.${id}, but there is no block "${id}" in this graph: use the id of a block that runs before this point.`, { path, ...where });
+        dc.add(
+          'cel_unknown_block',
+          `\`${expr.source}\` reads out.${id}, but there is no block "${id}" in this graph: use the id of a block that runs before this point.`,
+          { path, ...where },
+        );
       } else if (!isUpstream(x, at, scope, isTransition)) {
-        dc.add('cel_not_upstream', `\`${expr.source}\` reads out.${id}, but block "${id}" does not run before this point, so the value may be missing: guard it with has(out.${id}) or connect "${id}" upstream.`, { path, ...where });
+        dc.add(
+          'cel_not_upstream',
+          `\`${expr.source}\` reads out.${id}, but block "${id}" does not run before this point, so the value may be missing: guard it with has(out.${id}) or connect "${id}" upstream.`,
+          { path, ...where },
+        );
       }
     }
   }
   if (expr.refs.varRefs !== 'all') {
     for (const v of expr.refs.varRefs) {
       if (!scope.vars.has(v)) {
-        dc.add('cel_unknown_var', `\`${expr.source}\` reads vars.${v}, but no var "${v}" is declared: declare it under the graph's vars or fix the name.`, { path, ...where });
+        dc.add(
+          'cel_unknown_var',
+          `\`${expr.source}\` reads vars.${v}, but no var "${v}" is declared: declare it under the graph's vars or fix the name.`,
+          { path, ...where },
+        );
       }
     }
   }
@@ -69,34 +81,58 @@ export function checkTemplate(
     switch (p.root) {
       case 'input':
         if (scope.inputFields && typeof first === 'string' && !scope.inputFields.has(first)) {
-          dc.add('template_unknown_variable', `{{${p.text}}} reads input field "${first}", which the input block does not declare: add the field to the input block or fix the name.`, { path, ...where });
+          dc.add(
+            'template_unknown_variable',
+            `{{${p.text}}} reads input field "${first}", which the input block does not declare: add the field to the input block or fix the name.`,
+            { path, ...where },
+          );
           ok = false;
         }
         break;
       case 'out': {
         if (typeof first !== 'string') {
-          dc.add('template_unknown_variable', `{{${p.text}}} must name a block: write {{out.<blockId>}} or {{out.<blockId>.field}}.`, { path, ...where });
+          dc.add(
+            'template_unknown_variable',
+            `{{${p.text}}} must name a block: write {{out.<blockId>}} or {{out.<blockId>.field}}.`,
+            { path, ...where },
+          );
           ok = false;
           break;
         }
         const x = scope.blockIndex.get(first);
         if (x === undefined) {
-          dc.add('template_unknown_variable', `{{${p.text}}} reads block "${first}", which does not exist in this graph: use the id of a block upstream.`, { path, ...where });
+          dc.add(
+            'template_unknown_variable',
+            `{{${p.text}}} reads block "${first}", which does not exist in this graph: use the id of a block upstream.`,
+            { path, ...where },
+          );
           ok = false;
         } else if (!isUpstream(x, at, scope, false)) {
-          dc.add('template_not_upstream', `{{${p.text}}} reads block "${first}", which does not run before this block: connect "${first}" upstream or read something that does.`, { path, ...where });
+          dc.add(
+            'template_not_upstream',
+            `{{${p.text}}} reads block "${first}", which does not run before this block: connect "${first}" upstream or read something that does.`,
+            { path, ...where },
+          );
           ok = false;
         }
         break;
       }
       case 'vars':
         if (typeof first !== 'string' || !scope.vars.has(first)) {
-          dc.add('template_unknown_variable', `{{${p.text}}} reads a var that is not declared: declare "${String(first)}" under the graph's vars or fix the name.`, { path, ...where });
+          dc.add(
+            'template_unknown_variable',
+            `{{${p.text}}} reads a var that is not declared: declare "${String(first)}" under the graph's vars or fix the name.`,
+            { path, ...where },
+          );
           ok = false;
         }
         break;
       default:
-        dc.add('template_unknown_variable', `{{${p.text}}} starts with "${p.root}": a template reads only input, out.<blockId> and vars.<name>.`, { path, ...where });
+        dc.add(
+          'template_unknown_variable',
+          `{{${p.text}}} starts with "${p.root}": a template reads only input, out.<blockId> and vars.<name>.`,
+          { path, ...where },
+        );
         ok = false;
     }
   }

@@ -13,7 +13,11 @@ export class DiagnosticCollector {
   add(
     code: DiagnosticCode,
     message: string,
-    where: { path?: readonly (string | number)[]; blockId?: string | undefined; transitionId?: string | undefined } = {},
+    where: {
+      path?: readonly (string | number)[];
+      blockId?: string | undefined;
+      transitionId?: string | undefined;
+    } = {},
   ): void {
     const severity = DIAGNOSTIC_CODES[code];
     if (severity === 'error') this.errorCount++;
@@ -38,6 +42,10 @@ export class DiagnosticCollector {
   }
 
   child(blockId: string, pathPrefix: readonly (string | number)[]): DiagnosticCollector {
-    return new DiagnosticCollector(this.out, [...this.graphPath, blockId], [...this.pathPrefix, ...pathPrefix]);
+    return new DiagnosticCollector(
+      this.out,
+      [...this.graphPath, blockId],
+      [...this.pathPrefix, ...pathPrefix],
+    );
   }
 }

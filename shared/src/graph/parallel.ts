@@ -48,7 +48,12 @@ export function checkParallelWrites(
   });
 }
 
-function branchBlocks(start: number, fanOut: number, succ: readonly (readonly number[])[], blocks: readonly Block[]): number[] {
+function branchBlocks(
+  start: number,
+  fanOut: number,
+  succ: readonly (readonly number[])[],
+  blocks: readonly Block[],
+): number[] {
   const seen = new Set<number>([start]);
   const queue = [start];
   for (let q = 0; q < queue.length; q++) {

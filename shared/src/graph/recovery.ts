@@ -2,7 +2,10 @@ import { DEFAULT_RETRY, type ResolvedRecovery } from './compiled';
 import type { RecoveryPolicy } from './schema';
 
 /** A block's recovery policy with the graph's defaults and the built-in defaults filled in. */
-export function resolveRecovery(block: RecoveryPolicy | undefined, graph: RecoveryPolicy | undefined): ResolvedRecovery {
+export function resolveRecovery(
+  block: RecoveryPolicy | undefined,
+  graph: RecoveryPolicy | undefined,
+): ResolvedRecovery {
   const retry = { ...DEFAULT_RETRY, ...stripUndefined(graph?.retry), ...stripUndefined(block?.retry) };
   return {
     retry,

@@ -13,9 +13,14 @@ export const blockIdSchema = z
   .string()
   .min(1, 'A block id cannot be empty')
   .max(LIMITS.maxIdLength, `A block id is at most ${LIMITS.maxIdLength} characters`)
-  .regex(idPattern, 'A block id starts with a letter or _ and holds only letters, digits and _ (it is used as out.<id>)');
+  .regex(
+    idPattern,
+    'A block id starts with a letter or _ and holds only letters, digits and _ (it is used as out.<id>)',
+  );
 
-const nameSchema = z.string().max(LIMITS.maxNameLength, `A name is at most ${LIMITS.maxNameLength} characters`);
+const nameSchema = z
+  .string()
+  .max(LIMITS.maxNameLength, `A name is at most ${LIMITS.maxNameLength} characters`);
 const exprSchema = z
   .string()
   .min(1, 'An expression cannot be empty')
@@ -189,7 +194,9 @@ export type BlockType = Block['type'];
 export const BLOCK_TYPES: readonly BlockType[] = ['input', 'output', 'llm', 'transform', 'composite'];
 
 const graphBody = {
-  vars: z.record(z.string().regex(idPattern, 'A var name holds only letters, digits and _'), varSpecSchema).optional(),
+  vars: z
+    .record(z.string().regex(idPattern, 'A var name holds only letters, digits and _'), varSpecSchema)
+    .optional(),
   defaults: graphDefaultsSchema.optional(),
   limits: graphLimitsSchema.optional(),
   blocks: z.array(blockSchema),

@@ -66,7 +66,9 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
     }
   }
   const sccCount = members.length;
-  const sccCyclic = members.map((m) => m.length > 1 || (succ[m[0] as number] as readonly number[]).includes(m[0] as number));
+  const sccCyclic = members.map(
+    (m) => m.length > 1 || (succ[m[0] as number] as readonly number[]).includes(m[0] as number),
+  );
 
   // Ancestor bitsets per component. Tarjan numbers components in reverse topological order, so
   // walking from the last component to the first visits every predecessor before its successors.
@@ -81,7 +83,8 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
     built = true;
     for (let c = sccCount - 1; c >= 0; c--) {
       const mine = bitsOf(c);
-      if (sccCyclic[c]) for (const m of members[c] as number[]) mine[m >>> 5] = (mine[m >>> 5] as number) | (1 << (m & 31));
+      if (sccCyclic[c])
+        for (const m of members[c] as number[]) mine[m >>> 5] = (mine[m >>> 5] as number) | (1 << (m & 31));
       for (const m of members[c] as number[]) {
         for (const w of succ[m] as readonly number[]) {
           const cw = sccOf[w] as number;
@@ -90,7 +93,8 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
           for (let i = 0; i < words; i++) theirs[i] = (theirs[i] as number) | (mine[i] as number);
           theirs[m >>> 5] = (theirs[m >>> 5] as number) | (1 << (m & 31));
           // Members of my component are ancestors of w too.
-          for (const m2 of members[c] as number[]) theirs[m2 >>> 5] = (theirs[m2 >>> 5] as number) | (1 << (m2 & 31));
+          for (const m2 of members[c] as number[])
+            theirs[m2 >>> 5] = (theirs[m2 >>> 5] as number) | (1 << (m2 & 31));
         }
       }
     }

@@ -32,28 +32,43 @@ export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileRe
   const dc = new DiagnosticCollector(diagnostics, [], []);
   try {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      dc.add('not_an_object', `A graph document is a JSON object with schemaVersion, name, blocks and transitions; this is ${describe(input)}.`);
+      dc.add(
+        'not_an_object',
+        `A graph document is a JSON object with schemaVersion, name, blocks and transitions; this is ${describe(input)}.`,
+      );
       return { diagnostics, compiled: undefined, doc: undefined };
     }
     const size = opts.sizeBytes ?? jsonSize(input);
     if (size === undefined || size > LIMITS.maxDocumentBytes) {
-      dc.add('document_too_large', size === undefined
-        ? 'The document cannot be serialised as JSON (it is circular or holds non-JSON values): export it again from the editor.'
-        : `The document is ${(size / 1e6).toFixed(1)} MB; the limit is ${LIMITS.maxDocumentBytes / 1e6} MB. Move large text into run inputs or split the graph into composites.`);
+      dc.add(
+        'document_too_large',
+        size === undefined
+          ? 'The document cannot be serialised as JSON (it is circular or holds non-JSON values): export it again from the editor.'
+          : `The document is ${(size / 1e6).toFixed(1)} MB; the limit is ${LIMITS.maxDocumentBytes / 1e6} MB. Move large text into run inputs or split the graph into composites.`,
+      );
       return { diagnostics, compiled: undefined, doc: undefined };
     }
     const raw = input as { blocks?: unknown; transitions?: unknown };
     if (Array.isArray(raw.blocks) && raw.blocks.length > LIMITS.maxBlocks) {
-      dc.add('too_many_blocks', `The graph has ${raw.blocks.length} blocks; the limit is ${LIMITS.maxBlocks}. Split it into composites.`, { path: ['blocks'] });
+      dc.add(
+        'too_many_blocks',
+        `The graph has ${raw.blocks.length} blocks; the limit is ${LIMITS.maxBlocks}. Split it into composites.`,
+        { path: ['blocks'] },
+      );
       return { diagnostics, compiled: undefined, doc: undefined };
     }
     if (Array.isArray(raw.transitions) && raw.transitions.length > LIMITS.maxTransitions) {
-      dc.add('too_many_transitions', `The graph has ${raw.transitions.length} transitions; the limit is ${LIMITS.maxTransitions}.`, { path: ['transitions'] });
+      dc.add(
+        'too_many_transitions',
+        `The graph has ${raw.transitions.length} transitions; the limit is ${LIMITS.maxTransitions}.`,
+        { path: ['transitions'] },
+      );
       return { diagnostics, compiled: undefined, doc: undefined };
     }
     const parsed = graphDocumentSchema.safeParse(input);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, MAX_SCHEMA_DIAGNOSTICS)) addSchemaIssue(dc, input, issue);
+      for (const issue of parsed.error.issues.slice(0, MAX_SCHEMA_DIAGNOSTICS))
+        addSchemaIssue(dc, input, issue);
       return { diagnostics, compiled: undefined, doc: undefined };
     }
     const compiled = analyzeGraph(parsed.data, dc, 0, { sha256: opts.sha256 ?? sha256Hex });
@@ -61,7 +76,10 @@ export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileRe
   } catch (e) {
     // Only pathological input gets here (e.g. nesting deep enough to exhaust the stack).
     diagnostics.length = 0;
-    dc.add('schema', `The document could not be read (${e instanceof Error ? e.message : String(e)}): it is probably nested far too deeply. Export it again from the editor.`);
+    dc.add(
+      'schema',
+      `The document could not be read (${e instanceof Error ? e.message : String(e)}): it is probably nested far too deeply. Export it again from the editor.`,
+    );
     return { diagnostics, compiled: undefined, doc: undefined };
   }
 }
@@ -88,7 +106,9 @@ function addSchemaIssue(dc: DiagnosticCollector, input: unknown, issue: z.core.$
     const key = path[i] as string | number;
     if (typeof node !== 'object' || node === null) break;
     if (key === 'blocks' && typeof path[i + 1] === 'number') {
-      const b = (node as { blocks?: unknown[] }).blocks?.[path[i + 1] as number] as { id?: unknown } | undefined;
+      const b = (node as { blocks?: unknown[] }).blocks?.[path[i + 1] as number] as
+        | { id?: unknown }
+        | undefined;
       if (b && typeof b.id === 'string') {
         if (blockId !== undefined) graphPath = [...graphPath, blockId];
         blockId = b.id;
@@ -98,8 +118,9 @@ function addSchemaIssue(dc: DiagnosticCollector, input: unknown, issue: z.core.$
   }
   const where = path.length > 0 ? ` at ${formatPath(path)}` : '';
   let message = issue.message;
-  if (issue.code === 'invalid_union' && path[path.length - 1] !== 'type' && path.includes('blocks')) {
-    message = 'Unknown block type: use one of input, output, llm, transform, composite';
+  if (issue.code === 'invalid_union' && path.includes('blocks')) {
+    const given = path[path.length - 1] === 'type' ? node : (node as { type?: unknown } | undefined)?.type;
+    message = `Unknown block type ${JSON.stringify(given ?? null)}: use one of input, output, llm, transform, composite`;
   }
   const d = new DiagnosticCollector(dc.out, graphPath, []);
   d.add('schema', `${message}${where}.`, { path, blockId });

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { compile, evalExpr, parseExpr, parseTemplate, renderTemplate, sha256Hex } from '../src/index';
+import { baseDoc, block, withBlocks } from './fixtures';
+
+const versions = (doc: ReturnType<typeof baseDoc>) =>
+  Object.fromEntries(compile(doc).blocks.map((b) => [b.id, b.version]));
+
+describe('compile: hashes and versions', () => {
+  it('gives equal hashes when compiling the same document twice', () => {
+    expect(compile(baseDoc()).hash).toBe(compile(baseDoc()).hash);
+    expect(versions(baseDoc())).toEqual(versions(baseDoc()));
+  });
+
+  it('ignores positions and descriptions: moving a block changes neither the graph hash nor any version', () => {
+    const moved = withBlocks(baseDoc(), (bs) =>
+      bs.map((b) => ({ ...b, position: { x: Math.random() * 1000, y: 5 }, description: 'moved' })),
+    );
+    expect(compile(moved).hash).toBe(compile(baseDoc()).hash);
+    expect(versions(moved)).toEqual(versions(baseDoc()));
+  });
+
+  it('changes only the edited block version when a prompt changes', () => {
+    const edited = baseDoc();
+    block<'llm'>(edited, 'b').messages = [
+      { role: 'user', content: 'Something else: {{out.classify.label}}' },
+    ];
+    const before = versions(baseDoc());
+    const after = versions(edited);
+    expect(after.b).not.toBe(before.b);
+    for (const id of ['input', 'classify', 'a', 'output']) expect(after[id]).toBe(before[id]);
+    expect(compile(edited).hash).not.toBe(compile(baseDoc()).hash);
+  });
+
+  it('changes the graph hash but no version when only the wiring changes', () => {
+    const rewired = baseDoc();
+    rewired.transitions = rewired.transitions.map((t) =>
+      t.id === 't2' ? { ...t, when: 'out.classify.label == "z"' } : t,
+    );
+    expect(compile(rewired).hash).not.toBe(compile(baseDoc()).hash);
+    expect(versions(rewired)).toEqual(versions(baseDoc()));
+  });
+
+  it('treats key order inside an output schema as the same schema', () => {
+    const a = baseDoc();
+    const b = baseDoc();
+    block<'llm'>(a, 'classify').outputSchema = { type: 'object', properties: { label: { type: 'string' } } };
+    block<'llm'>(b, 'classify').outputSchema = { properties: { label: { type: 'string' } }, type: 'object' };
+    expect(versions(a).classify).toBe(versions(b).classify);
+  });
+
+  it('uses SHA-256 for the content hash, and an injected implementation gives the same hash', () => {
+    const h = compile(baseDoc()).hash;
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(compile(baseDoc(), { sha256: (s) => sha256Hex(s) }).hash).toBe(h);
+  });
+
+  it('returns a frozen, indexed graph', () => {
+    const g = compile(baseDoc());
+    expect(Object.isFrozen(g)).toBe(true);
+    expect(Object.isFrozen(g.blocks[0])).toBe(true);
+    expect(() => {
+      (g.blocks as unknown as unknown[]).push(1);
+    }).toThrow();
+    expect(g.blockIndex.get('classify')).toBe(1);
+    const cls = g.blocks[1];
+    expect(cls?.outgoing.map((t) => t.id)).toEqual(['t2']);
+    expect(cls?.elseTransition?.id).toBe('t3');
+    expect(g.blocks[4]?.incoming.map((t) => t.id)).toEqual(['t4', 't5']);
+  });
+});
+
+describe('CEL at the number boundary', () => {
+  const run = (src: string, ctx: Record<string, unknown>) => {
+    const r = parseExpr(src);
+    if (!r.ok) throw new Error(r.message);
+    return evalExpr(r.expr, { input: {}, out: {}, vars: {}, ...ctx });
+  };
+  it('adds an int literal to a JSON number', () => {
+    expect(run('input.n + 1', { input: { n: 2 } })).toBe(3);
+  });
+  it('returns JSON numbers, not BigInt, from integer arithmetic', () => {
+    expect(run('int(input.n) * 2', { input: { n: 21 } })).toBe(42);
+    expect(run('{"a": 1, "b": [2, 3]}', {})).toEqual({ a: 1, b: [2, 3] });
+  });
+  it('says how to guard a missing key', () => {
+    expect(() => run('input.missing == 1', { input: {} })).toThrow(/has\(/);
+  });
+  it('rejects prototype tricks', () => {
+    expect(() => run('input.constructor', { input: {} })).toThrow();
+    expect(() => run('input.__proto__', { input: {} })).toThrow();
+  });
+});
+
+describe('templates', () => {
+  it('renders paths, JSON for objects, nothing for missing values', () => {
+    const r = parseTemplate('Hi {{input.name}}, {{out.x.list[1]}} {{out.x}} [{{vars.none}}]');
+    if (!r.ok) throw new Error(r.message);
+    const state: Record<string, unknown> = {
+      input: { name: 'Ada' },
+      out: { x: { list: ['a', 'b'] } },
+      vars: {},
+    };
+    const text = renderTemplate(r.template, (p) => {
+      let v: unknown = state[p.root];
+      for (const s of p.segments)
+        v = v && typeof v === 'object' ? (v as Record<string, unknown>)[s] : undefined;
+      return v;
+    });
+    expect(text).toBe('Hi Ada, b {"list":["a","b"]} []');
+  });
+  it('never evaluates code inside braces', () => {
+    const r = parseTemplate('{{ constructor.constructor("return 1")() }}');
+    expect(r.ok).toBe(false);
+  });
+});
