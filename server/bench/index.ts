@@ -10,7 +10,10 @@ import { suites } from './suites';
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');
 const smoke = args.has('--smoke');
-const only = process.argv.slice(2).find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = process.argv
+  .slice(2)
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length);
 
 async function main(): Promise<void> {
   const results: Record<string, number | string | null> = {};
@@ -20,7 +23,10 @@ async function main(): Promise<void> {
     if (!json) process.stderr.write(`running ${suite.name}...\n`);
     const r = await suite.run({ smoke });
     Object.assign(results, r);
-    if (!json) process.stderr.write(`  ${suite.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    if (!json)
+      process.stderr.write(
+        `  ${suite.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
   }
   if (json) process.stdout.write(`${JSON.stringify(results)}\n`);
   else printTable(results);

@@ -26,4 +26,5 @@ declare global {
   var TextEncoder: { prototype: TextEncoder; new (): TextEncoder };
   var structuredClone: <T>(value: T) => T;
 }
+
 export {};
