@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests open real SQLite files and real sockets; one file at a time keeps 2 cores calm.
     fileParallelism: false,
+    passWithNoTests: true,
   },
 });
