@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { buildApp } from './app';
 import { EnvError, loadEnv } from './env';
+import { CompileCache } from './graphs/compile-cache';
+import { MemoryGraphStore } from './graphs/memory-store';
+import { GraphService } from './graphs/service';
 
 async function start(): Promise<void> {
   let env: ReturnType<typeof loadEnv>;
@@ -14,7 +17,9 @@ async function start(): Promise<void> {
     throw e;
   }
   mkdirSync(env.dataDir, { recursive: true });
-  const app = await buildApp({ env, startedAt: Date.now() });
+  const compileCache = new CompileCache();
+  const graphs = new GraphService(new MemoryGraphStore(), compileCache);
+  const app = await buildApp({ env, startedAt: Date.now(), graphs, compileCache });
   const shutdown = async (signal: string): Promise<void> => {
     app.log.info({ signal }, 'shutting down');
     await app.close();

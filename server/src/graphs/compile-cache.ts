@@ -40,7 +40,10 @@ export class CompileCache {
   /** Validates and compiles a document (no cache look-up); caches the result when it compiles. */
   compile(doc: unknown, sizeBytes?: number): CompileResult {
     this.validations++;
-    const result = checkGraph(doc, sizeBytes === undefined ? { sha256: sha256Node } : { sha256: sha256Node, sizeBytes });
+    const result = checkGraph(
+      doc,
+      sizeBytes === undefined ? { sha256: sha256Node } : { sha256: sha256Node, sizeBytes },
+    );
     if (result.compiled) this.put(result.compiled);
     return result;
   }
@@ -60,6 +63,12 @@ export class CompileCache {
   }
 
   stats(): CompileCacheStats {
-    return { size: this.entries.size, capacity: this.capacity, hits: this.hits, misses: this.misses, validations: this.validations };
+    return {
+      size: this.entries.size,
+      capacity: this.capacity,
+      hits: this.hits,
+      misses: this.misses,
+      validations: this.validations,
+    };
   }
 }

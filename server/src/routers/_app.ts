@@ -1,8 +1,12 @@
 import { router } from '../trpc';
+import { debugRouter } from './debug';
+import { graphRouter } from './graph';
 import { systemRouter } from './system';
 
 export const appRouter = router({
   system: systemRouter,
+  graph: graphRouter,
+  debug: debugRouter,
 });
 
 /** The only thing the web app imports from the server: the API's type. */
