@@ -10,7 +10,7 @@ import { example, makeServices } from './helpers';
  */
 let app: FastifyInstance;
 let base: string;
-let graphId: string;
+let graphId = '';
 
 beforeAll(async () => {
   const services = makeServices();
@@ -56,7 +56,10 @@ const nasty = fc.oneof(
   fc.string(),
   fc.record({
     json: fc.record({
-      id: fc.oneof(fc.string(), fc.constant(graphId)),
+      id: fc.oneof(
+        fc.string(),
+        fc.constant(null).map(() => graphId),
+      ),
       doc: json,
       name: fc.string(),
       version: fc.oneof(fc.integer(), fc.double(), fc.string()),
