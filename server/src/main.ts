@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { buildApp } from './app';
+import { openDatabase } from './db/open';
 import { EnvError, loadEnv } from './env';
 import { CompileCache } from './graphs/compile-cache';
-import { MemoryGraphStore } from './graphs/memory-store';
 import { GraphService } from './graphs/service';
+import { SqliteGraphStore } from './graphs/sqlite-store';
 
 async function start(): Promise<void> {
   let env: ReturnType<typeof loadEnv>;
@@ -18,11 +19,13 @@ async function start(): Promise<void> {
   }
   mkdirSync(env.dataDir, { recursive: true });
   const compileCache = new CompileCache();
-  const graphs = new GraphService(new MemoryGraphStore(), compileCache);
+  const database = openDatabase({ dataDir: env.dataDir });
+  const graphs = new GraphService(new SqliteGraphStore(database.db), compileCache);
   const app = await buildApp({ env, startedAt: Date.now(), graphs, compileCache });
   const shutdown = async (signal: string): Promise<void> => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    database.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,4 +1,4 @@
-import type { GraphStore, GraphSummary, GraphVersionRow } from './store';
+import type { GraphStore, GraphSummary, GraphVersionRow, LineageEntry } from './store';
 
 interface Entry {
   summary: GraphSummary;
@@ -51,7 +51,7 @@ export class MemoryGraphStore implements GraphStore {
   appendVersion(
     id: string,
     version: Omit<GraphVersionRow, 'graphId' | 'version'>,
-    lineage: readonly { blockId: string; fromVersion: string | null; toVersion: string }[],
+    lineage: readonly LineageEntry[],
   ): number {
     const e = this.graphs.get(id);
     if (!e) throw new Error(`no graph ${id}`);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type CompiledBlock,
   type CompiledGraph,
   canonicalJson,
   type Diagnostic,
@@ -8,7 +9,7 @@ import {
 } from '@graphwright/shared';
 import { sha256Node } from '../hash';
 import type { CompileCache } from './compile-cache';
-import type { GraphStore, GraphSummary, GraphVersionRow } from './store';
+import type { GraphStore, GraphSummary, GraphVersionRow, LineageEntry } from './store';
 
 export class GraphServiceError extends Error {
   constructor(
@@ -162,10 +163,7 @@ export class GraphService {
   }
 
   /** Which block versions changed since the latest valid version (stats fall back along this chain). */
-  private lineage(
-    id: string,
-    next: CompiledGraph,
-  ): { blockId: string; fromVersion: string | null; toVersion: string }[] {
+  private lineage(id: string, next: CompiledGraph): LineageEntry[] {
     const prevRows = this.store.versions(id);
     for (let i = prevRows.length - 1; i >= 0; i--) {
       const row = prevRows[i];
@@ -173,16 +171,28 @@ export class GraphService {
       const prev =
         this.cache.get(row.hash) ?? this.cache.compile(this.store.version(id, row.version)?.doc).compiled;
       if (!prev) continue;
-      const out: { blockId: string; fromVersion: string | null; toVersion: string }[] = [];
+      const out: LineageEntry[] = [];
       for (const b of next.blocks) {
         const pi = prev.blockIndex.get(b.id);
-        const pv = pi === undefined ? null : (prev.blocks[pi]?.version ?? null);
-        if (pv !== b.version) out.push({ blockId: b.id, fromVersion: pv, toVersion: b.version });
+        const p = pi === undefined ? undefined : prev.blocks[pi];
+        if (p?.version !== b.version) out.push(lineageEntry(b, p));
       }
       return out;
     }
-    return next.blocks.map((b) => ({ blockId: b.id, fromVersion: null, toVersion: b.version }));
+    return next.blocks.map((b) => lineageEntry(b, undefined));
   }
+}
+
+function lineageEntry(b: CompiledBlock, p: CompiledBlock | undefined): LineageEntry {
+  return {
+    blockId: b.id,
+    blockName: b.name,
+    blockType: b.type,
+    fromVersion: p?.version ?? null,
+    fromName: p?.name ?? null,
+    fromType: p?.type ?? null,
+    toVersion: b.version,
+  };
 }
 
 function nameOf(doc: unknown, fallback: string): string {

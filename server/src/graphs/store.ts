@@ -20,6 +20,17 @@ export interface GraphSummary {
   readonly versionCount: number;
 }
 
+/** One block whose version changed between two saved versions of a graph. */
+export interface LineageEntry {
+  readonly blockId: string;
+  readonly blockName: string;
+  readonly blockType: string;
+  readonly fromVersion: string | null;
+  readonly fromName: string | null;
+  readonly fromType: string | null;
+  readonly toVersion: string;
+}
+
 /** Persistence of graphs and their immutable versions (SQLite in the app, the same interface in tests). */
 export interface GraphStore {
   list(): GraphSummary[];
@@ -36,7 +47,7 @@ export interface GraphStore {
   appendVersion(
     id: string,
     version: Omit<GraphVersionRow, 'graphId' | 'version'>,
-    lineage: readonly { blockId: string; fromVersion: string | null; toVersion: string }[],
+    lineage: readonly LineageEntry[],
   ): number;
   rename(id: string, name: string): boolean;
   delete(id: string): boolean;

@@ -1,5 +1,7 @@
 import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import * as schema from '../../src/db/schema';
 import { example, makeCaller } from './helpers';
 
 describe('graph router', () => {
@@ -51,11 +53,14 @@ describe('graph router', () => {
     const answer = edited.blocks.find((b) => b.id === 'answer');
     if (answer) answer.temperature = 0.9;
     await caller.graph.save({ id, doc: edited });
-    const lineage = (
-      services.graphs as unknown as { store: { lineage: { blockId: string; fromVersion: string | null }[] } }
-    ).store.lineage;
-    expect(lineage.map((l) => l.blockId)).toEqual(['answer']);
-    expect(lineage[0]?.fromVersion).toMatch(/^[0-9a-f]{16}$/);
+    const rows = services.database.db
+      .select()
+      .from(schema.blockLineage)
+      .where(eq(schema.blockLineage.graphId, id))
+      .all();
+    const changed = rows.filter((l) => l.previousVersion !== null);
+    expect(changed.map((l) => l.blockId)).toEqual(['answer']);
+    expect(changed[0]?.previousVersion).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('answers NOT_FOUND with a readable message for unknown graphs', async () => {

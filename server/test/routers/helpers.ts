@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AppServices } from '../../src/context';
+import { openDatabase } from '../../src/db/open';
 import { loadEnv } from '../../src/env';
 import { CompileCache } from '../../src/graphs/compile-cache';
-import { MemoryGraphStore } from '../../src/graphs/memory-store';
 import { GraphService } from '../../src/graphs/service';
+import { SqliteGraphStore } from '../../src/graphs/sqlite-store';
 import { appRouter } from '../../src/routers/_app';
 import { createCallerFactory } from '../../src/trpc';
 
@@ -13,13 +16,16 @@ export function example(name: string): Record<string, unknown> {
   ) as Record<string, unknown>;
 }
 
-export function makeServices(): AppServices {
+/** Services on a fresh temporary SQLite file, as the server builds them. */
+export function makeServices(): AppServices & { database: ReturnType<typeof openDatabase> } {
   const compileCache = new CompileCache(64);
+  const database = openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'gw-test-')) });
   return {
     env: loadEnv({ GW_LOG_LEVEL: 'silent', GW_DATA_DIR: 'data-test' }),
     startedAt: Date.now(),
+    database,
     compileCache,
-    graphs: new GraphService(new MemoryGraphStore(), compileCache),
+    graphs: new GraphService(new SqliteGraphStore(database.db), compileCache),
   };
 }
 
