@@ -5,6 +5,7 @@ import { EnvError, loadEnv } from './env';
 import { CompileCache } from './graphs/compile-cache';
 import { GraphService } from './graphs/service';
 import { SqliteGraphStore } from './graphs/sqlite-store';
+import { createLlmService } from './llm/service';
 
 async function start(): Promise<void> {
   let env: ReturnType<typeof loadEnv>;
@@ -21,10 +22,12 @@ async function start(): Promise<void> {
   const compileCache = new CompileCache();
   const database = openDatabase({ dataDir: env.dataDir });
   const graphs = new GraphService(new SqliteGraphStore(database.db), compileCache);
-  const app = await buildApp({ env, startedAt: Date.now(), graphs, compileCache });
+  const llm = createLlmService();
+  const app = await buildApp({ env, startedAt: Date.now(), graphs, compileCache, llm });
   const shutdown = async (signal: string): Promise<void> => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await llm.close();
     database.close();
     process.exit(0);
   };

@@ -7,6 +7,7 @@ import { loadEnv } from '../../src/env';
 import { CompileCache } from '../../src/graphs/compile-cache';
 import { GraphService } from '../../src/graphs/service';
 import { SqliteGraphStore } from '../../src/graphs/sqlite-store';
+import { createLlmService } from '../../src/llm/service';
 import { appRouter } from '../../src/routers/_app';
 import { createCallerFactory } from '../../src/trpc';
 
@@ -24,6 +25,7 @@ export function makeServices(): AppServices & { database: ReturnType<typeof open
     env: loadEnv({ GW_LOG_LEVEL: 'silent', GW_DATA_DIR: 'data-test' }),
     startedAt: Date.now(),
     database,
+    llm: createLlmService({ env: {}, simulated: { latencyScale: 0, seed: 1 } }),
     compileCache,
     graphs: new GraphService(new SqliteGraphStore(database.db), compileCache),
   };
