@@ -1,3 +1,4 @@
+import type { BlockIdentity } from '../estimate/types';
 import type { SelectionPolicy } from '../graph/schema';
 import type { ResponseStatus } from './status';
 
@@ -17,6 +18,11 @@ export interface LlmRequest {
   readonly model: string;
   /** When present the service picks the model (cheapest meeting the targets) and says why. */
   readonly selection?: SelectionPolicy | undefined;
+  /**
+   * The block's stats identity, which model selection needs to look up estimates (history is per
+   * identity and model). Without it a selection policy can only rank by price.
+   */
+  readonly identity?: BlockIdentity | undefined;
   readonly messages: readonly ChatMessage[];
   readonly outputSchema?: Readonly<Record<string, unknown>> | undefined;
   readonly temperature?: number | undefined;

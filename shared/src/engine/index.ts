@@ -1,0 +1,7 @@
+export * from './exec/checkpoint';
+export * from './exec/context';
+export { backoffMs } from './exec/llm-block';
+export { OutVector } from './exec/out-vector';
+export { reduceVar } from './exec/reducers';
+export { executeRun } from './exec/run';
+export { deepFreeze } from './exec/run-ctx';
