@@ -4,6 +4,7 @@ import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext, AppServices } from './context';
+import { registerRest } from './rest';
 import { type AppRouter, appRouter } from './routers/_app';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -48,6 +49,8 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
       },
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  registerRest(app, services, isAuthorized);
 
   if (existsSync(env.webDir)) {
     await app.register(fastifyStatic, { root: env.webDir, prefix: '/', wildcard: false });

@@ -1,11 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { buildApp } from './app';
-import { openDatabase } from './db/open';
 import { EnvError, loadEnv } from './env';
-import { CompileCache } from './graphs/compile-cache';
-import { GraphService } from './graphs/service';
-import { SqliteGraphStore } from './graphs/sqlite-store';
-import { createLlmService } from './llm/service';
+import { createServices } from './services';
 
 async function start(): Promise<void> {
   let env: ReturnType<typeof loadEnv>;
@@ -18,24 +13,27 @@ async function start(): Promise<void> {
     }
     throw e;
   }
-  mkdirSync(env.dataDir, { recursive: true });
-  const compileCache = new CompileCache();
-  const database = openDatabase({ dataDir: env.dataDir });
-  const graphs = new GraphService(new SqliteGraphStore(database.db), compileCache);
-  const llm = createLlmService();
-  const app = await buildApp({ env, startedAt: Date.now(), graphs, compileCache, llm });
+  const services = createServices(env);
+  const app = await buildApp(services);
+  let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
-    app.log.info({ signal }, 'shutting down');
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: no new runs, flushing events and stats');
     await app.close();
-    await llm.close();
-    database.close();
+    await services.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const recovered = services.runs.recover();
   const address = await app.listen({ port: env.GW_PORT, host: env.GW_HOST });
+  if (recovered.resumed.length + recovered.failed.length > 0)
+    app.log.info(recovered, 'recovered runs that were in flight');
+  const providers = services.llm.providers();
+  const simulatedOnly = !providers.some((p) => !p.simulated && p.configured);
   app.log.info(
-    `Graphwright is running at ${address.replace('127.0.0.1', 'localhost')} (data in ${env.dataDir})`,
+    `Graphwright is running at ${address.replace('127.0.0.1', 'localhost')} (data in ${env.dataDir}${simulatedOnly ? '; no API key set: using the simulated provider' : ''})`,
   );
 }
 

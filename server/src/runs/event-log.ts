@@ -1,4 +1,4 @@
-import type { RunEvent } from '@graphwright/shared';
+import type { CheckpointRecord, CheckpointStore, RunEvent } from '@graphwright/shared';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { EventLog } from './hub';
 
@@ -8,13 +8,17 @@ import type { EventLog } from './hub';
  * reading sees every event published so far. `onFlushed` reports stored terminal events (a run
  * counts as done when its run_finished is stored).
  */
-export class SqliteEventLog implements EventLog {
+export class SqliteEventLog implements EventLog, CheckpointStore {
   private queue: RunEvent[] = [];
+  private checkpointQueue: CheckpointRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly insert: BetterSqlite3.Statement;
   private readonly bumpSeq: BetterSqlite3.Statement;
   private readonly read: BetterSqlite3.Statement;
-  private readonly writeBatch: (events: RunEvent[]) => void;
+  private readonly insertCheckpoint: BetterSqlite3.Statement;
+  private readonly listCheckpoints: BetterSqlite3.Statement;
+  private readonly getCheckpoint: BetterSqlite3.Statement;
+  private readonly writeBatch: (events: RunEvent[], checkpoints: CheckpointRecord[]) => void;
   stored = 0;
 
   constructor(
@@ -32,7 +36,14 @@ export class SqliteEventLog implements EventLog {
     this.read = sqlite.prepare(
       'SELECT data FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     );
-    this.writeBatch = sqlite.transaction((events: RunEvent[]) => {
+    this.insertCheckpoint = sqlite.prepare(
+      'INSERT OR IGNORE INTO checkpoints (id, run_id, step, kind, json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.listCheckpoints = sqlite.prepare('SELECT json FROM checkpoints WHERE run_id = ? ORDER BY step');
+    this.getCheckpoint = sqlite.prepare('SELECT json FROM checkpoints WHERE id = ?');
+    this.writeBatch = sqlite.transaction((events: RunEvent[], checkpoints: CheckpointRecord[]) => {
+      for (const c of checkpoints)
+        this.insertCheckpoint.run(c.id, c.runId, c.step, c.kind, encodeCheckpoint(c), Date.now());
       const last = new Map<string, number>();
       for (const e of events) {
         this.insert.run(e.runId, e.seq, e.type, e.at, JSON.stringify(e));
@@ -54,10 +65,12 @@ export class SqliteEventLog implements EventLog {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0 && this.checkpointQueue.length === 0) return;
     const batch = this.queue;
+    const cps = this.checkpointQueue;
     this.queue = [];
-    this.writeBatch(batch);
+    this.checkpointQueue = [];
+    this.writeBatch(batch, cps);
     this.stored += batch.length;
     this.opts.onFlushed?.(batch);
   }
@@ -67,6 +80,23 @@ export class SqliteEventLog implements EventLog {
     return rows.map((r) => JSON.parse(r.data) as RunEvent);
   }
 
+  /** Checkpoints are written in the same batched transactions as events. */
+  put(record: CheckpointRecord): void {
+    this.checkpointQueue.push(record);
+    this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs ?? 10);
+  }
+
+  list(runId: string): readonly CheckpointRecord[] {
+    this.flush();
+    return (this.listCheckpoints.all(runId) as { json: string }[]).map((r) => decodeCheckpoint(r.json));
+  }
+
+  get(id: string): CheckpointRecord | undefined {
+    this.flush();
+    const r = this.getCheckpoint.get(id) as { json: string } | undefined;
+    return r ? decodeCheckpoint(r.json) : undefined;
+  }
+
   pending(): number {
     return this.queue.length;
   }
@@ -74,4 +104,23 @@ export class SqliteEventLog implements EventLog {
   close(): void {
     this.flush();
   }
+}
+
+/** The record's metadata around its already-serialised state (which is not serialised again). */
+function encodeCheckpoint(c: CheckpointRecord): string {
+  const meta = {
+    id: c.id,
+    runId: c.runId,
+    step: c.step,
+    kind: c.kind,
+    frontier: c.frontier,
+    nextSeq: c.nextSeq,
+    pausedAt: c.pausedAt,
+  };
+  return `{"meta":${JSON.stringify(meta)},"data":${c.json}}`;
+}
+
+function decodeCheckpoint(text: string): CheckpointRecord {
+  const { meta, data } = JSON.parse(text) as { meta: Omit<CheckpointRecord, 'json'>; data: unknown };
+  return { ...meta, json: JSON.stringify(data) };
 }
