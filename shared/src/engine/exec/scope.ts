@@ -257,13 +257,17 @@ export class Scope {
     return taken;
   }
 
-  private async computeWithTimeout(b: CompiledBlock, act: Activation): Promise<Result> {
+  private computeWithTimeout(b: CompiledBlock, act: Activation): Promise<Result> {
+    if (b.timeoutMs === undefined) return this.compute(b, act, this.run.abort.signal);
+    return this.computeTimed(b, act, b.timeoutMs);
+  }
+
+  private async computeTimed(b: CompiledBlock, act: Activation, timeoutMs: number): Promise<Result> {
     const runSignal = this.run.abort.signal;
-    if (b.timeoutMs === undefined) return this.compute(b, act, runSignal);
     const timeout = new AbortController();
     const timer = new AbortController();
     let timedOut = false;
-    void this.run.ctx.sleep(b.timeoutMs, timer.signal).then(() => {
+    void this.run.ctx.sleep(timeoutMs, timer.signal).then(() => {
       if (!timer.signal.aborted) {
         timedOut = true;
         timeout.abort(new Error('timeout'));
