@@ -2,12 +2,16 @@
  * `pnpm gw <command>`: the headless command line. Exit codes: 0 success, 1 the input is bad (e.g. a
  * broken graph), 2 usage errors. Never prints a stack trace for bad input.
  */
+import { runCommand } from './run';
 import { validateCommand } from './validate';
 
 const USAGE = `Usage: pnpm gw <command> [options]
 
 Commands:
   validate [--json] <file>   Check a graph document; exit 1 when it has errors
+  run <file> [--input k=v ...] [--provider id] [--json]
+                             Run a graph headless (same engine and stores as the server)
+  serve                      Start the server (same as npm start, without the build)
 `;
 
 export interface CliIo {
@@ -20,6 +24,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   switch (command) {
     case 'validate':
       return validateCommand(rest, io);
+    case 'run':
+      return runCommand(rest, io);
+    case 'serve':
+      await import('../main');
+      return new Promise<number>(() => {});
     case undefined:
     case '-h':
     case '--help':

@@ -226,9 +226,7 @@ export class RunManager {
     return { runId: id };
   }
 
-  checkpoints(
-    runId: string,
-  ): {
+  checkpoints(runId: string): {
     id: string;
     step: number;
     kind: string;

@@ -46,7 +46,9 @@ interface RawRun {
 const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
 
 function toRow(r: RawRun): RunRow {
-  const options = parse(r.options) as { outputs?: unknown } | null;
+  const options = parse(r.options);
+  const stored = parse(r.totals) as (RunTotals & { outputs?: unknown }) | null;
+  const { outputs, ...totals } = stored ?? { outputs: null };
   return {
     id: r.id,
     graphId: r.graph_id,
@@ -55,8 +57,8 @@ function toRow(r: RawRun): RunRow {
     status: r.status,
     input: parse(r.input),
     options,
-    outputs: (parse(r.totals) as { outputs?: unknown } | null)?.outputs ?? null,
-    totals: parse(r.totals) as RunTotals | null,
+    outputs: outputs ?? null,
+    totals: stored ? (totals as RunTotals) : null,
     error: parse(r.error) as RunError | null,
     costUsd: r.cost_usd,
     durationMs: r.duration_ms,
