@@ -1,0 +1,182 @@
+import { BLOCK_TYPES, type BlockType, type ModelRef } from '@graphwright/shared';
+import {
+  Background,
+  BackgroundVariant,
+  type Connection,
+  Controls,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+  type OnDelete,
+  ReactFlow,
+  SelectionMode,
+  useReactFlow,
+} from '@xyflow/react';
+import { type DragEvent, useCallback, useMemo, useRef } from 'react';
+import { useEditor, useEditorActions, useEditorStore } from '../store/context';
+import { nodeTypes } from './BlockNode';
+import {
+  type BlockFlowNode,
+  createFlowModelCache,
+  deriveEdges,
+  deriveNodes,
+  type TransitionFlowEdge,
+} from './flow-model';
+import { edgeTypes } from './TransitionEdge';
+
+export const BLOCK_DRAG_TYPE = 'application/x-graphwright-block';
+
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const PAN_BUTTONS = [1, 2];
+const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
+const PRO_OPTIONS = { hideAttribution: true };
+
+function isBlockType(v: string): v is BlockType {
+  return (BLOCK_TYPES as readonly string[]).includes(v);
+}
+
+/**
+ * The graph canvas. React Flow is controlled by the editor store: every node and edge change is
+ * turned into a store action, and nodes/edges are derived from the document with a per-element
+ * cache so that an edit rebuilds only the objects it touched.
+ */
+export function Canvas({ defaultModel }: { defaultModel: ModelRef | undefined }) {
+  const store = useEditorStore();
+  const actions = useEditorActions();
+  const blocks = useEditor((s) => s.blocks);
+  const transitions = useEditor((s) => s.transitions);
+  const blockLookup = useEditor((s) => s.blockLookup);
+  const selectedBlocks = useEditor((s) => s.selectedBlocks);
+  const selectedTransitions = useEditor((s) => s.selectedTransitions);
+  const measured = useEditor((s) => s.measured);
+  const cache = useRef(createFlowModelCache()).current;
+  const { screenToFlowPosition } = useReactFlow();
+
+  const nodes = useMemo(
+    () => deriveNodes(blocks, selectedBlocks, measured, cache),
+    [blocks, selectedBlocks, measured, cache],
+  );
+  const edges = useMemo(
+    () => deriveEdges(transitions, (id) => blockLookup.has(id), selectedTransitions, cache),
+    [transitions, blockLookup, selectedTransitions, cache],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<BlockFlowNode>[]) => {
+      const moves: { id: string; position: { x: number; y: number } }[] = [];
+      const sizes: { id: string; dimensions: { width: number; height: number } }[] = [];
+      const selects: { id: string; selected: boolean }[] = [];
+      for (const c of changes) {
+        if (c.type === 'position' && c.position) moves.push({ id: c.id, position: c.position });
+        else if (c.type === 'dimensions' && c.dimensions) sizes.push({ id: c.id, dimensions: c.dimensions });
+        else if (c.type === 'select') selects.push({ id: c.id, selected: c.selected });
+        // 'remove' arrives again, together with the edges, in onDelete: one undo step for both.
+      }
+      if (sizes.length > 0) actions.setMeasured(sizes);
+      if (selects.length > 0) actions.applySelection('block', selects);
+      if (moves.length > 0)
+        actions.moveBlocks(
+          moves.map((m) => ({
+            id: m.id,
+            position: { x: Math.round(m.position.x), y: Math.round(m.position.y) },
+          })),
+        );
+    },
+    [actions],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<TransitionFlowEdge>[]) => {
+      const selects: { id: string; selected: boolean }[] = [];
+      for (const c of changes) if (c.type === 'select') selects.push({ id: c.id, selected: c.selected });
+      if (selects.length > 0) actions.applySelection('transition', selects);
+    },
+    [actions],
+  );
+
+  const onDelete: OnDelete<BlockFlowNode, TransitionFlowEdge> = useCallback(
+    ({ nodes: ns, edges: es }) =>
+      actions.removeElements(
+        ns.map((n) => n.id),
+        es.map((e) => e.id),
+      ),
+    [actions],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const id = actions.connect(c.source, c.target);
+      if (id) actions.setSelection({ transitions: [id] });
+    },
+    [actions],
+  );
+
+  const onReconnect = useCallback(
+    (old: TransitionFlowEdge, c: Connection) => actions.reconnect(old.id, c.source, c.target),
+    [actions],
+  );
+
+  const isValidConnection: IsValidConnection<TransitionFlowEdge> = useCallback(
+    (c) => {
+      if (c.source === c.target) return false;
+      const s = store.getState();
+      return s.blockLookup.get(c.target)?.type !== 'input' && s.blockLookup.get(c.source)?.type !== 'output';
+    },
+    [store],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(BLOCK_DRAG_TYPE)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(BLOCK_DRAG_TYPE);
+      if (!isBlockType(type)) return;
+      e.preventDefault();
+      const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // Center the new node under the pointer (nodes are about 220×80).
+      actions.addBlock(type, { x: p.x - 110, y: p.y - 40 }, defaultModel);
+    },
+    [actions, screenToFlowPosition, defaultModel],
+  );
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for palette drags; clicking a palette item is the keyboard way
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<BlockFlowNode, TransitionFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onDelete={onDelete}
+        onConnect={onConnect}
+        onReconnect={onReconnect}
+        isValidConnection={isValidConnection}
+        onNodeDragStart={actions.endCoalescing}
+        onNodeDragStop={actions.endCoalescing}
+        onSelectionDragStart={actions.endCoalescing}
+        onSelectionDragStop={actions.endCoalescing}
+        deleteKeyCode={DELETE_KEYS}
+        selectionOnDrag
+        selectionMode={SelectionMode.Partial}
+        panOnDrag={PAN_BUTTONS}
+        panOnScroll
+        minZoom={0.1}
+        maxZoom={2}
+        fitView
+        fitViewOptions={FIT_OPTIONS}
+        proOptions={PRO_OPTIONS}
+        aria-label="Graph canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
+      </ReactFlow>
+    </div>
+  );
+}

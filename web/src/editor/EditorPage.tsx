@@ -1,0 +1,129 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect, useMemo, useState } from 'react';
+import { defaultModelOf, useProviders } from '../api/providers';
+import { downloadText, fileNameFor } from '../app/feedback';
+import { navigate, setNavigationGuard } from '../app/router';
+import { Canvas } from '../canvas/Canvas';
+import { Palette } from '../canvas/Palette';
+import { Inspector } from '../inspector/Inspector';
+import { EditorStoreProvider } from '../store/context';
+import { createEditorStore, type EditorStore, isDirty } from '../store/store';
+import { ProblemsPanel } from './ProblemsPanel';
+import { Toolbar } from './Toolbar';
+import { useGraphSession } from './use-graph-session';
+import { useLiveValidation } from './use-live-validation';
+import { useEditorShortcuts } from './use-shortcuts';
+import { VersionsPanel } from './VersionsPanel';
+
+const LEAVE_MESSAGE = 'This graph has unsaved changes. Leave and lose them?';
+
+function useUnsavedGuard(store: EditorStore): void {
+  useEffect(() => {
+    setNavigationGuard(() => (isDirty(store.getState()) ? LEAVE_MESSAGE : null));
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (!isDirty(store.getState())) return;
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => {
+      setNavigationGuard(null);
+      window.removeEventListener('beforeunload', onBeforeUnload);
+    };
+  }, [store]);
+}
+
+function EditorWorkspace({ id, store }: { id: string; store: EditorStore }) {
+  const { session, saving, versionsKey, save, restore, rename, replaceFrom } = useGraphSession(id, store);
+  const providers = useProviders();
+  const defaultModel = useMemo(
+    () => (providers.status === 'ready' ? defaultModelOf(providers.providers) : undefined),
+    [providers],
+  );
+  const [showVersions, setShowVersions] = useState(false);
+  useLiveValidation(store);
+  useUnsavedGuard(store);
+  useEditorShortcuts({ save: () => void save() });
+  const title = session.phase === 'ready' || session.phase === 'invalid' ? session.name : undefined;
+  useEffect(() => {
+    document.title = title ? `${title} · Graphwright` : 'Graphwright';
+    return () => {
+      document.title = 'Graphwright';
+    };
+  }, [title]);
+
+  if (session.phase === 'loading') return <p className="page-message">Loading graph…</p>;
+  if (session.phase === 'error')
+    return (
+      <div className="page-message" role="alert" data-testid="editor-error">
+        <p>
+          {session.notFound
+            ? 'This graph does not exist (it may have been deleted).'
+            : `Could not open the graph: ${session.message}`}
+        </p>
+        <button type="button" className="btn" onClick={() => void navigate('/')}>
+          Back to the graphs
+        </button>
+      </div>
+    );
+  if (session.phase === 'invalid')
+    return (
+      <div className="page-message" role="alert" data-testid="editor-invalid">
+        <p>
+          “{session.name}” was stored with a document that does not match the graph schema ({session.message}
+          ), so it cannot be edited on the canvas. Download it, fix it, and import it again.
+        </p>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => downloadText(fileNameFor(session.name), JSON.stringify(session.doc, null, 2))}
+        >
+          Download JSON
+        </button>
+      </div>
+    );
+
+  return (
+    <div className="editor" data-testid="editor">
+      <Toolbar
+        name={session.name}
+        version={session.version}
+        saving={saving}
+        showVersions={showVersions}
+        onSave={() => void save()}
+        onRename={rename}
+        onToggleVersions={() => setShowVersions((v) => !v)}
+        onReplace={replaceFrom}
+      />
+      <div className="editor-body">
+        <Palette defaultModel={defaultModel} />
+        <div className="editor-center">
+          <Canvas defaultModel={defaultModel} />
+          <ProblemsPanel />
+        </div>
+        {showVersions && (
+          <VersionsPanel
+            graphId={id}
+            current={session.version}
+            refreshKey={versionsKey}
+            onRestore={(v) => void restore(v)}
+            onClose={() => setShowVersions(false)}
+          />
+        )}
+        <Inspector providers={providers} />
+      </div>
+    </div>
+  );
+}
+
+/** One graph open in the editor (`/graphs/:id`). A new store per graph. */
+export function EditorPage({ id }: { id: string }) {
+  const store = useMemo(() => createEditorStore(), []);
+  return (
+    <EditorStoreProvider store={store}>
+      <ReactFlowProvider>
+        <EditorWorkspace id={id} store={store} />
+      </ReactFlowProvider>
+    </EditorStoreProvider>
+  );
+}
