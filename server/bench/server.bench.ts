@@ -1,0 +1,98 @@
+/**
+ * The server: compile-cache look-ups, validations per 1,000 runs of one graph, and runs started
+ * over HTTP at concurrency 20 on the simulated provider at zero latency, each counted when its
+ * run_finished event is stored.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { buildApp } from '../src/app';
+import { loadEnv } from '../src/env';
+import { createServices } from '../src/services';
+import { type BenchSuite, round } from './harness';
+
+const fiveBlocks = {
+  schemaVersion: 1,
+  name: 'Five blocks',
+  blocks: [
+    { id: 'input', name: 'In', type: 'input', fields: [{ name: 'q', type: 'string', default: 'hello' }] },
+    { id: 'draft', name: 'Draft', type: 'llm', provider: 'simulated', model: 'sim-fast', messages: [{ role: 'user', content: 'Answer {{input.q}}' }] },
+    { id: 'check', name: 'Check', type: 'transform', expr: '{"length": size(out.draft), "ok": size(out.draft) > 3}' },
+    { id: 'polish', name: 'Polish', type: 'llm', provider: 'simulated', model: 'sim-fast', messages: [{ role: 'user', content: 'Polish: {{out.draft}}' }] },
+    { id: 'output', name: 'Out', type: 'output' },
+  ],
+  transitions: [
+    { id: 't1', from: 'input', to: 'draft' },
+    { id: 't2', from: 'draft', to: 'check' },
+    { id: 't3', from: 'check', to: 'polish', when: 'out.check.ok' },
+    { id: 't4', from: 'check', to: 'output', else: true },
+    { id: 't5', from: 'polish', to: 'output' },
+  ],
+};
+
+export const serverSuite: BenchSuite = {
+  name: 'server',
+  async run({ smoke }) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
+    const env = loadEnv({ GW_LOG_LEVEL: 'silent', GW_DATA_DIR: dataDir, GW_MAX_CONCURRENT_RUNS: '1000' });
+    const services = createServices(env, { llm: { env: {}, simulated: { latencyScale: 0, seed: 7 } } });
+    const app = await buildApp(services);
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      // Compile cache: hits by content hash, and validations across 1,000 runs of one graph.
+      const big = JSON.parse(readFileSync(new URL('../../examples/generated/graph-1000.json', import.meta.url), 'utf8'));
+      const { id: bigId } = services.graphs.create('big', big);
+      const hash = services.graphs.get(bigId).hash;
+      const lookups = smoke ? 1_000 : 200_000;
+      for (let i = 0; i < 1_000; i++) services.compileCache.get(hash);
+      const t0 = performance.now();
+      for (let i = 0; i < lookups; i++) services.compileCache.get(hash);
+      const hitUs = ((performance.now() - t0) * 1000) / lookups;
+
+      const { id } = services.graphs.create('five', fiveBlocks);
+      const before = services.compileCache.stats().validations;
+      const total = smoke ? 40 : 3_000;
+      const concurrency = 20;
+      let next = 0;
+      let finished = 0;
+      const done = new Promise<void>((resolve) => {
+        services.runs.onRunStored(() => {
+          finished++;
+          if (finished === total) resolve();
+        });
+      });
+      const startOne = async (): Promise<void> => {
+        const r = await fetch(`${base}/trpc/run.start`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ json: { graphId: id, input: { q: 'bench' } } }),
+        });
+        if (!r.ok) throw new Error(`run.start answered ${r.status}: ${await r.text()}`);
+        await r.arrayBuffer();
+      };
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) {
+            next++;
+            await startOne();
+          }
+        }),
+      );
+      await done;
+      const seconds = (performance.now() - started) / 1000;
+      const validations = services.compileCache.stats().validations - before;
+      return {
+        compile_cache_hit_us: round(hitUs, 4),
+        compile_cache_validations_per_1000_runs: round((validations * 1000) / total, 3),
+        runs_per_s_5_blocks: round(total / seconds, 1),
+        runs_measured: total,
+      };
+    } finally {
+      await app.close();
+      await services.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};

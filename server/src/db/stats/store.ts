@@ -1,0 +1,448 @@
+import {
+  type AttemptAggregate,
+  type AttemptRecord,
+  type BlockEstimate,
+  type BlockIdentity,
+  type BranchCounts,
+  type CompiledGraph,
+  type EventSink,
+  estimateGraph,
+  type GraphEstimate,
+  type GraphEstimateOptions,
+  type ModelEstimates,
+  type RecencyOptions,
+  type RunEvent,
+  scopedId,
+} from '@graphwright/shared';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { LineageEntry } from '../lineage';
+import type { Database } from '../open';
+import { AggregateCache } from './cache';
+import { PendingBatch } from './pending';
+import {
+  LineageCache,
+  readTransitionCounts,
+  readVisitCounts,
+  type TransitionCount,
+  type VisitCount,
+} from './reads';
+import { Retention, type RetentionOptions } from './retention';
+import {
+  ATTEMPT_PARAMS,
+  INSERT_CHUNK,
+  prepareStatements,
+  pushAttemptParams,
+  type Statements,
+  type StoredAggregate,
+  saveAggregate,
+} from './rows';
+
+/**
+ * The stats store: attempts appended in batched transactions off the engine's hot path, running
+ * aggregates updated in the same transaction, estimates read from the aggregates in O(1).
+ *
+ * - `record` only queues (an array push). A flush runs on the next turn of the event loop once
+ *   `batchSize` events wait, or `flushIntervalMs` after the first one; past `maxQueue` the caller
+ *   flushes synchronously, which bounds memory whatever the load (back-pressure).
+ * - Aggregates live in a bounded in-memory cache, loaded from their row on first use and written
+ *   back by every flush that changes them; the cache holds exactly what is committed (a failed
+ *   flush evicts what it touched, so the next read reloads the row).
+ * - Memory does not grow with history: attempts leave memory when committed, aggregates are
+ *   fixed-size, and the caches are bounded.
+ * - One process writes a database's stats (the cache assumes no other writer of aggregates).
+ */
+
+export interface StatsStoreOptions {
+  /** Queued events that trigger a flush on the next event-loop turn. */
+  readonly batchSize?: number;
+  /** Queued events past which `record` flushes synchronously. */
+  readonly maxQueue?: number;
+  /** Longest time an accepted event waits before its flush starts. */
+  readonly flushIntervalMs?: number;
+  /** Fewer samples than this on a block version: the estimate falls back to the previous version. */
+  readonly minSamples?: number;
+  /** Retention of attempt rows; aggregates keep their figures. Off when absent. */
+  readonly retention?: RetentionOptions;
+  readonly recency?: Partial<RecencyOptions>;
+  /** Most aggregates kept in memory. */
+  readonly cacheSize?: number;
+  readonly now?: () => number;
+  /** Background flush and prune failures (the store keeps going). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface EstimateContext {
+  /** With blockId (scoped: "composite/inner"), lets the fallback follow this graph's lineage. */
+  readonly graphId?: string | undefined;
+  readonly blockId?: string | undefined;
+  /** With model: the per-model aggregate instead of the identity-wide one. */
+  readonly provider?: string | undefined;
+  readonly model?: string | undefined;
+}
+
+export interface StatsCounters {
+  readonly pending: number;
+  readonly recorded: number;
+  readonly attemptsWritten: number;
+  readonly flushes: number;
+  readonly failedFlushes: number;
+  readonly dropped: number;
+  readonly cachedAggregates: number;
+  readonly lastFlushMs: number;
+  readonly pruned: number;
+}
+
+export interface StatsStore {
+  /** Accepts any run event; counts what stats need and ignores the rest. Never throws. */
+  record(event: RunEvent, graphId?: string): void;
+  recordAttempt(record: AttemptRecord, graphId?: string): void;
+  /** An event sink bound to a graph id (the engine's EventSink). */
+  sink(graphId?: string): EventSink;
+  /** Commits everything queued, now. */
+  flush(): void;
+  /** Flushes, stops the timers; later events are dropped (and counted). */
+  close(): void;
+  estimateBlock(identity: BlockIdentity, ctx?: EstimateContext): BlockEstimate | undefined;
+  estimateGraph(
+    compiled: CompiledGraph,
+    ctx: { graphId: string },
+    opts?: GraphEstimateOptions,
+  ): GraphEstimate;
+  transitionCounts(graphId: string): TransitionCount[];
+  visitCounts(graphId: string): VisitCount[];
+  /** What the LLM service's model selection reads. */
+  readonly modelEstimates: ModelEstimates;
+  /** Records which block version replaced which (for writers other than the graph store). */
+  recordLineage(graphId: string, entries: readonly LineageEntry[], graphVersionId?: string): void;
+  /** Deletes attempt rows recorded more than maxAgeMs ago (default: the retention age); returns how many. */
+  prune(maxAgeMs?: number): number;
+  counters(): StatsCounters;
+}
+
+export type { TransitionCount, VisitCount };
+
+const SEP = '\u0001';
+const MAX_LINEAGE_STEPS = 5;
+const MAX_RUNS_REMEMBERED = 10_000;
+/** Event types the store counts (everything else, token deltas included, is ignored at once). */
+const COUNTED = new Set<RunEvent['type']>([
+  'attempt_finished',
+  'transition_taken',
+  'block_started',
+  'block_finished',
+  'run_finished',
+  'run_failed',
+]);
+
+export function createStatsStore(database: Database, opts: StatsStoreOptions = {}): StatsStore {
+  return new SqliteStatsStore(database.sqlite, opts);
+}
+
+class SqliteStatsStore implements StatsStore {
+  private readonly st: Statements;
+  private readonly batchSize: number;
+  private readonly maxQueue: number;
+  private readonly flushIntervalMs: number;
+  private readonly minSamples: number;
+  private readonly now: () => number;
+  private readonly onError: (e: unknown) => void;
+  private batch = new PendingBatch();
+  private readonly aggs: AggregateCache;
+  private readonly lineage: LineageCache;
+  private readonly retention: Retention;
+  private readonly runGraphs = new Map<string, string>();
+  /** Integer references of runs in the attempt rows (committed rows only). */
+  private readonly runRefs = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private closed = false;
+  private readonly c = {
+    recorded: 0,
+    attemptsWritten: 0,
+    flushes: 0,
+    failedFlushes: 0,
+    dropped: 0,
+    lastFlushMs: 0,
+  };
+  private readonly params: unknown[] = [];
+  readonly modelEstimates: ModelEstimates;
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    opts: StatsStoreOptions,
+  ) {
+    this.st = prepareStatements(sqlite);
+    this.batchSize = opts.batchSize ?? 2_000;
+    this.maxQueue = Math.max(this.batchSize, opts.maxQueue ?? 50_000);
+    this.flushIntervalMs = opts.flushIntervalMs ?? 200;
+    this.minSamples = opts.minSamples ?? 20;
+    this.now = opts.now ?? Date.now;
+    this.onError = opts.onError ?? ((e) => console.error('stats store:', e));
+    const cacheSize = opts.cacheSize ?? 50_000;
+    this.aggs = new AggregateCache(this.st, opts.recency ?? {}, cacheSize);
+    this.lineage = new LineageCache(this.st, this.now, cacheSize);
+    this.retention = new Retention(this.st, opts.retention, this.now, this.onError);
+    this.modelEstimates = {
+      forModel: (identity, provider, model) => this.estimateBlock(identity, { provider, model }),
+    };
+  }
+
+  // ─── Write side ──────────────────────────────────────────────────────────────────────────────
+
+  record(event: RunEvent, graphId?: string): void {
+    if (!COUNTED.has(event.type)) return;
+    if (event.type === 'attempt_finished') {
+      this.recordAttempt(event.record, graphId);
+      return;
+    }
+    if (this.closed) {
+      this.c.dropped++;
+      return;
+    }
+    const g = this.graphOf(event.runId, graphId);
+    if (event.type === 'run_finished' || event.type === 'run_failed') this.runGraphs.delete(event.runId);
+    // Per-graph counters need the graph: a run nobody registered is counted in attempts only.
+    if (g === '' || !this.batch.addEvent(event, g)) return;
+    this.accepted();
+  }
+
+  recordAttempt(record: AttemptRecord, graphId?: string): void {
+    if (this.closed) {
+      this.c.dropped++;
+      return;
+    }
+    this.batch.addAttempt(record, this.graphOf(record.runId, graphId));
+    this.accepted();
+  }
+
+  sink(graphId?: string): EventSink {
+    return (e) => this.record(e, graphId);
+  }
+
+  private accepted(): void {
+    this.c.recorded++;
+    const n = this.batch.size;
+    if (n >= this.maxQueue) this.flushGuarded();
+    else if (n >= this.batchSize) {
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        this.flushGuarded();
+      });
+    } else
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.flushGuarded();
+      }, this.flushIntervalMs);
+  }
+
+  /** The run's graph id: given, remembered from an earlier event, or read from the runs table. */
+  private graphOf(runId: string, given: string | undefined): string {
+    if (given !== undefined) {
+      if (this.runGraphs.get(runId) !== given) this.remember(runId, given);
+      return given;
+    }
+    let g = this.runGraphs.get(runId);
+    if (g === undefined) {
+      const row = this.st.runGraph.get(runId) as { graph_id: string } | undefined;
+      g = row?.graph_id ?? '';
+      this.remember(runId, g);
+    }
+    return g;
+  }
+
+  private remember(runId: string, graphId: string): void {
+    // Forgetting everything at the cap is O(1) amortised (evicting one by one from the front of a
+    // Map is not); a run forgotten while still active is found again in the runs table.
+    if (this.runGraphs.size >= MAX_RUNS_REMEMBERED) this.runGraphs.clear();
+    this.runGraphs.set(runId, graphId);
+  }
+
+  private flushGuarded(): void {
+    try {
+      this.flush();
+    } catch (e) {
+      this.onError(e);
+    }
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    const b = this.batch;
+    if (b.size === 0) return;
+    this.batch = new PendingBatch();
+    const t0 = performance.now();
+    const touched = new Set<StoredAggregate>();
+    const now = this.now();
+    try {
+      this.sqlite.transaction(() => {
+        const lastId = this.appendAttempts(b, touched);
+        if (lastId !== undefined) this.st.insertBatch.run(lastId, b.attempts.length, now);
+        for (const a of touched) saveAggregate(this.st, a, now);
+        b.writeCounters(this.st);
+      })();
+    } catch (e) {
+      // The caches must hold only committed state: drop what this batch changed; it reloads.
+      this.aggs.forget(touched);
+      this.runRefs.clear();
+      this.c.failedFlushes++;
+      this.c.dropped += b.size;
+      throw e;
+    }
+    this.c.flushes++;
+    this.c.attemptsWritten += b.attempts.length;
+    this.c.lastFlushMs = performance.now() - t0;
+    this.aggs.trim();
+  }
+
+  /** Appends the batch's attempts (multi-row INSERTs) and folds each into its two aggregates. */
+  private appendAttempts(b: PendingBatch, touched: Set<StoredAggregate>): number | undefined {
+    const rs = b.attempts;
+    const p = this.params;
+    p.length = 0;
+    let inChunk = 0;
+    let lastId: number | bigint | undefined;
+    for (let i = 0; i < rs.length; i++) {
+      const r = rs[i] as AttemptRecord;
+      const { all, model } = this.aggs.slotsFor(r);
+      all.agg.add(r);
+      model.stored.agg.add(r);
+      touched.add(all);
+      touched.add(model.stored);
+      const scoped = r.path.length === 0 ? r.blockId : `${r.path.join('/')}/${r.blockId}`;
+      let series = model.series.get(scoped);
+      if (series === undefined) {
+        series = this.seriesRef(r, scoped);
+        model.series.set(scoped, series);
+      }
+      pushAttemptParams(p, r, this.runRef(r.runId, b.attemptGraphs[i] as string), series);
+      if (++inChunk === INSERT_CHUNK) {
+        lastId = this.st.insertAttempts.run(p).lastInsertRowid;
+        p.length = 0;
+        inChunk = 0;
+      }
+    }
+    // The tail, one row at a time (at most INSERT_CHUNK − 1 rows).
+    for (let j = 0; j < inChunk; j++)
+      lastId = this.st.insertAttempt.run(
+        p.slice(j * ATTEMPT_PARAMS, (j + 1) * ATTEMPT_PARAMS),
+      ).lastInsertRowid;
+    p.length = 0;
+    return lastId === undefined ? undefined : Number(lastId);
+  }
+
+  private runRef(runId: string, graphId: string): number {
+    let ref = this.runRefs.get(runId);
+    if (ref === undefined) {
+      const ins = this.st.insertRunRef.run(runId, graphId || null, this.now());
+      ref = ins.changes === 1 ? Number(ins.lastInsertRowid) : (this.st.selectRunRef.get(runId) as number);
+      if (this.runRefs.size >= MAX_RUNS_REMEMBERED) this.runRefs.clear();
+      this.runRefs.set(runId, ref);
+    }
+    return ref;
+  }
+
+  private seriesRef(r: AttemptRecord, scoped: string): number {
+    const slash = scoped.lastIndexOf('/');
+    const path = slash < 0 ? '' : scoped.slice(0, slash);
+    const k = [r.blockName, r.blockType, r.blockVersion, r.provider, r.model, path, r.blockId];
+    return (this.st.selectSeriesRef.get(...k) ?? this.st.insertSeriesRef.get(...k)) as number;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      this.retention.stop();
+    }
+  }
+
+  // ─── Read side ───────────────────────────────────────────────────────────────────────────────
+
+  estimateBlock(identity: BlockIdentity, ctx: EstimateContext = {}): BlockEstimate | undefined {
+    const provider = ctx.provider ?? '';
+    const model = ctx.model ?? '';
+    const cur = this.aggs.get(identity.name, identity.type, identity.version, provider, model);
+    if (cur && cur.count >= this.minSamples) return cur.estimate();
+    // Too little history on this version: walk back along the lineage to one that has enough.
+    let best: { agg: AttemptAggregate; version: string } | undefined;
+    let name = identity.name;
+    let type: string = identity.type;
+    let version = identity.version;
+    for (let step = 0; step < MAX_LINEAGE_STEPS; step++) {
+      const prev = this.lineage.previous(ctx.graphId, ctx.blockId, version);
+      if (!prev) break;
+      name = prev.name ?? name;
+      type = prev.type ?? type;
+      version = prev.version;
+      const a = this.aggs.get(name, type, version, provider, model);
+      if (!a) continue;
+      if (a.count >= this.minSamples) return { ...a.estimate(), fromPreviousVersion: version };
+      if (a.count > (best?.agg.count ?? cur?.count ?? 0)) best = { agg: a, version };
+    }
+    // None has enough: show whichever has the most, labelled when it is not this version.
+    if (best) return { ...best.agg.estimate(), fromPreviousVersion: best.version };
+    return cur?.estimate();
+  }
+
+  estimateGraph(
+    compiled: CompiledGraph,
+    ctx: { graphId: string },
+    opts?: GraphEstimateOptions,
+  ): GraphEstimate {
+    const graphId = ctx.graphId;
+    const taken = new Map<string, number>();
+    for (const t of this.transitionCounts(graphId))
+      taken.set(t.scope + SEP + t.from + SEP + t.to + SEP + t.conditionHash, t.count);
+    const finished = new Map<string, number>();
+    for (const v of this.visitCounts(graphId)) finished.set(v.scope + SEP + v.blockId, v.finishes);
+    const branches: BranchCounts = {
+      taken: (path, from, to, hash) => taken.get(path.join('/') + SEP + from + SEP + to + SEP + hash) ?? 0,
+      finished: (path, blockId) => finished.get(path.join('/') + SEP + blockId) ?? 0,
+    };
+    return estimateGraph(
+      compiled,
+      {
+        // Only blocks that call out have attempts (input, output and transform run in-process).
+        block: (b, path) =>
+          b.type === 'input' || b.type === 'output' || b.type === 'transform'
+            ? undefined
+            : this.estimateBlock(
+                { name: b.name, type: b.type, version: b.version },
+                { graphId, blockId: scopedId(path, b.id) },
+              ),
+        branches,
+      },
+      opts,
+    );
+  }
+
+  transitionCounts(graphId: string): TransitionCount[] {
+    return readTransitionCounts(this.st, graphId);
+  }
+
+  visitCounts(graphId: string): VisitCount[] {
+    return readVisitCounts(this.st, graphId);
+  }
+
+  recordLineage(graphId: string, entries: readonly LineageEntry[], graphVersionId?: string): void {
+    this.lineage.record(this.sqlite, graphId, entries, graphVersionId);
+  }
+
+  prune(maxAgeMs?: number): number {
+    return this.retention.prune(maxAgeMs);
+  }
+
+  counters(): StatsCounters {
+    return {
+      ...this.c,
+      pending: this.batch.size,
+      cachedAggregates: this.aggs.size,
+      pruned: this.retention.pruned,
+    };
+  }
+}

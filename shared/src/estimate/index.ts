@@ -1,0 +1,13 @@
+export * from './aggregate';
+export {
+  type BranchCounts,
+  type BranchProbabilities,
+  branchProbabilities,
+  expectedVisits,
+  type Visits,
+} from './flow';
+export * from './graph';
+export * from './recency';
+export * from './sketch';
+export * from './types';
+export * from './welford';
