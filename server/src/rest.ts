@@ -23,19 +23,15 @@ export function registerRest(
 ): void {
   app.post<{ Params: { id: string } }>('/api/graphs/:id/runs', async (req, reply) => {
     if (!isAuthorized(req.headers, req.url)) {
-      return reply
-        .code(401)
-        .send({
-          error: 'This server needs an access token: send "Authorization: Bearer <GW_ACCESS_TOKEN>".',
-        });
+      return reply.code(401).send({
+        error: 'This server needs an access token: send "Authorization: Bearer <GW_ACCESS_TOKEN>".',
+      });
     }
     const parsed = bodySchema.safeParse(req.body ?? {});
     if (!parsed.success) {
-      return reply
-        .code(400)
-        .send({
-          error: `Bad request body: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}. Send {"input": {...}}.`,
-        });
+      return reply.code(400).send({
+        error: `Bad request body: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}. Send {"input": {...}}.`,
+      });
     }
     let started: { runId: string; version: number };
     try {

@@ -36,9 +36,11 @@ export function createServices(
   const events = new SqliteEventLog(database.sqlite, {
     onFlushed: (batch) => manager?.onEventsStored(batch),
   });
+  const runStore = new RunStore(database.sqlite);
+  runStore.batchCreatesWith((write) => events.before(write));
   manager = new RunManager({
     graphs,
-    runs: new RunStore(database.sqlite),
+    runs: runStore,
     events,
     hub: new RunHub(),
     engine: createEngineRunner(events),

@@ -55,6 +55,9 @@ export interface SavedVersion {
  * with errors is still stored (a draft), with its diagnostics, but only a valid version can run.
  */
 export class GraphService {
+  private readonly hashes = new Map<string, string>();
+  private readonly latest = new Map<string, number>();
+
   constructor(
     private readonly store: GraphStore,
     private readonly cache: CompileCache,
@@ -105,6 +108,7 @@ export class GraphService {
     }
     const lineage = checked.compiled ? this.lineage(id, checked.compiled) : [];
     const version = this.store.appendVersion(id, checked.row, lineage);
+    this.latest.delete(id);
     return { version, created: true, hash: checked.row.hash, diagnostics: checked.row.diagnostics };
   }
 
@@ -113,12 +117,22 @@ export class GraphService {
   }
 
   delete(id: string): void {
+    this.latest.delete(id);
     if (!this.store.delete(id)) throw new GraphServiceError('not_found', `No graph "${id}".`);
   }
 
   /** The compiled graph of a stored version, from the compile cache when its content was seen before. */
   compiled(id: string, version?: number): { compiled: CompiledGraph; version: number } {
+    // Versions are immutable, so (graph, version) → content hash is cached; only "latest" can move.
+    const n = version ?? this.latest.get(id);
+    const known = n === undefined ? undefined : this.hashes.get(`${id}:${n}`);
+    if (known !== undefined && n !== undefined) {
+      const hit = this.cache.get(known);
+      if (hit) return { compiled: hit, version: n };
+    }
     const v = this.get(id, version);
+    this.hashes.set(`${id}:${v.version}`, v.hash);
+    if (version === undefined) this.latest.set(id, v.version);
     const cached = this.cache.get(v.hash);
     if (cached) return { compiled: cached, version: v.version };
     const r = this.cache.compile(v.doc);

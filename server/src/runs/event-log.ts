@@ -11,6 +11,8 @@ import type { EventLog } from './hub';
 export class SqliteEventLog implements EventLog, CheckpointStore {
   private queue: RunEvent[] = [];
   private checkpointQueue: CheckpointRecord[] = [];
+  /** Writes that must precede this batch's events in the same transaction (new run rows). */
+  private firstQueue: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly insert: BetterSqlite3.Statement;
   private readonly bumpSeq: BetterSqlite3.Statement;
@@ -18,7 +20,11 @@ export class SqliteEventLog implements EventLog, CheckpointStore {
   private readonly insertCheckpoint: BetterSqlite3.Statement;
   private readonly listCheckpoints: BetterSqlite3.Statement;
   private readonly getCheckpoint: BetterSqlite3.Statement;
-  private readonly writeBatch: (events: RunEvent[], checkpoints: CheckpointRecord[]) => void;
+  private readonly writeBatch: (
+    events: RunEvent[],
+    checkpoints: CheckpointRecord[],
+    first: (() => void)[],
+  ) => void;
   stored = 0;
 
   constructor(
@@ -26,6 +32,8 @@ export class SqliteEventLog implements EventLog, CheckpointStore {
     private readonly opts: {
       maxBatch?: number;
       flushMs?: number;
+      /** Runs inside the batch's transaction (run rows follow their terminal events atomically). */
+      inTransaction?: (events: readonly RunEvent[]) => void;
       onFlushed?: (events: readonly RunEvent[]) => void;
     } = {},
   ) {
@@ -41,17 +49,21 @@ export class SqliteEventLog implements EventLog, CheckpointStore {
     );
     this.listCheckpoints = sqlite.prepare('SELECT json FROM checkpoints WHERE run_id = ? ORDER BY step');
     this.getCheckpoint = sqlite.prepare('SELECT json FROM checkpoints WHERE id = ?');
-    this.writeBatch = sqlite.transaction((events: RunEvent[], checkpoints: CheckpointRecord[]) => {
-      for (const c of checkpoints)
-        this.insertCheckpoint.run(c.id, c.runId, c.step, c.kind, encodeCheckpoint(c), Date.now());
-      const last = new Map<string, number>();
-      for (const e of events) {
-        this.insert.run(e.runId, e.seq, e.type, e.at, JSON.stringify(e));
-        last.set(e.runId, e.seq);
-      }
-      const now = Date.now();
-      for (const [runId, seq] of last) this.bumpSeq.run(seq, now, runId);
-    });
+    this.writeBatch = sqlite.transaction(
+      (events: RunEvent[], checkpoints: CheckpointRecord[], first: (() => void)[]) => {
+        for (const w of first) w();
+        for (const c of checkpoints)
+          this.insertCheckpoint.run(c.id, c.runId, c.step, c.kind, encodeCheckpoint(c), Date.now());
+        const last = new Map<string, number>();
+        for (const e of events) {
+          this.insert.run(e.runId, e.seq, e.type, e.at, JSON.stringify(e));
+          last.set(e.runId, e.seq);
+        }
+        const now = Date.now();
+        for (const [runId, seq] of last) this.bumpSeq.run(seq, now, runId);
+        this.opts.inTransaction?.(events);
+      },
+    );
   }
 
   append(event: RunEvent): void {
@@ -65,12 +77,14 @@ export class SqliteEventLog implements EventLog, CheckpointStore {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.queue.length === 0 && this.checkpointQueue.length === 0) return;
+    if (this.queue.length === 0 && this.checkpointQueue.length === 0 && this.firstQueue.length === 0) return;
     const batch = this.queue;
     const cps = this.checkpointQueue;
+    const first = this.firstQueue;
     this.queue = [];
     this.checkpointQueue = [];
-    this.writeBatch(batch, cps);
+    this.firstQueue = [];
+    this.writeBatch(batch, cps, first);
     this.stored += batch.length;
     this.opts.onFlushed?.(batch);
   }
@@ -78,6 +92,12 @@ export class SqliteEventLog implements EventLog, CheckpointStore {
   readAfter(runId: string, afterSeq: number, limit: number): RunEvent[] {
     const rows = this.read.all(runId, afterSeq, limit) as { data: string }[];
     return rows.map((r) => JSON.parse(r.data) as RunEvent);
+  }
+
+  /** Queues a write to run at the start of the next batch's transaction. */
+  before(write: () => void): void {
+    this.firstQueue.push(write);
+    this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs ?? 10);
   }
 
   /** Checkpoints are written in the same batched transactions as events. */

@@ -80,6 +80,15 @@ export class RunStore {
   private readonly listStmt: BetterSqlite3.Statement;
   private readonly inFlightStmt: BetterSqlite3.Statement;
 
+  /** Rows created but not yet written (they go in with the run's first batch of events). */
+  private readonly pending = new Map<string, RunRow>();
+  private deferWrite: ((write: () => void) => void) | undefined;
+
+  /** New run rows are then written in the event log's next batch instead of a transaction each. */
+  batchCreatesWith(defer: (write: () => void) => void): void {
+    this.deferWrite = defer;
+  }
+
   constructor(sqlite: BetterSqlite3.Database) {
     this.insertStmt = sqlite.prepare(
       `INSERT INTO runs (id, graph_id, graph_version_id, status, input, options, parent_run_id, parent_checkpoint_id, last_seq, created_at, started_at, updated_at)
@@ -105,7 +114,7 @@ export class RunStore {
     parentRunId?: string | undefined;
     parentCheckpointId?: string | undefined;
   }): void {
-    this.insertStmt.run({
+    const params = {
       id: r.id,
       graphId: r.graphId,
       graphVersionId: `${r.graphId}:${r.graphVersion}`,
@@ -115,6 +124,34 @@ export class RunStore {
       parentRunId: r.parentRunId ?? null,
       parentCheckpointId: r.parentCheckpointId ?? null,
       now: Date.now(),
+    };
+    if (!this.deferWrite) {
+      this.insertStmt.run(params);
+      return;
+    }
+    this.pending.set(r.id, {
+      id: r.id,
+      graphId: r.graphId,
+      graphVersionId: params.graphVersionId,
+      graphVersion: r.graphVersion,
+      status: 'running',
+      input: r.input ?? null,
+      options: r.options ?? {},
+      outputs: null,
+      totals: null,
+      error: null,
+      costUsd: null,
+      durationMs: null,
+      parentRunId: params.parentRunId,
+      parentCheckpointId: params.parentCheckpointId,
+      lastSeq: -1,
+      createdAt: params.now,
+      startedAt: params.now,
+      finishedAt: null,
+    });
+    this.deferWrite(() => {
+      this.insertStmt.run(params);
+      this.pending.delete(r.id);
     });
   }
 
@@ -142,6 +179,8 @@ export class RunStore {
   }
 
   get(id: string): RunRow | undefined {
+    const p = this.pending.get(id);
+    if (p) return p;
     const r = this.getStmt.get(id) as RawRun | undefined;
     return r ? toRow(r) : undefined;
   }

@@ -51,8 +51,10 @@ export async function executeRun(g: CompiledGraph, req: RunRequest, ctx: EngineC
       }
       return false;
     },
-    afterBlock(scope) {
-      writer?.write(scope);
+    afterBlock(scope, b) {
+      // Checkpoint after the blocks that cost something (llm, composite). A transform or an
+      // output left in the frontier is simply run again on resume: cheap and deterministic.
+      if (b.type === 'llm' || b.type === 'composite') writer?.write(scope);
     },
   };
 
