@@ -74,13 +74,17 @@ describe('run router', () => {
     const { runId } = await caller.run.start({ graphId: id, input: { question: 'why?' } });
     await s.runs.waitStored(runId);
     const cps = await caller.run.checkpoints({ runId });
-    const afterInput = cps.find((c) => c.frontier.some((f) => f.block === 'answer'));
-    expect(afterInput).toBeDefined();
-    const fork = await caller.run.fork({ runId, checkpointId: afterInput?.id ?? '' });
+    const afterAnswer = cps.find((c) => c.frontier.some((f) => f.block === 'output'));
+    expect(afterAnswer).toBeDefined();
+    const fork = await caller.run.fork({ runId, checkpointId: afterAnswer?.id ?? '', stateEdits: { out: { answer: 'FORKED ANSWER' } } });
     await s.runs.waitStored(fork.runId);
     const forked = await caller.run.get({ runId: fork.runId });
     expect(forked.status).toBe('finished');
     expect(forked.parentRunId).toBe(runId);
+    // Only what follows the checkpoint runs again, on the edited state.
+    const started = (await collect(s, fork.runId)).filter((e) => e.type === 'block_started').map((e) => (e as { blockId: string }).blockId);
+    expect(started).toEqual(['output']);
+    expect(JSON.stringify(forked.outputs)).toContain('FORKED ANSWER');
   });
 
   it('runs one block alone with given upstream outputs', async () => {
