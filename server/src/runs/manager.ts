@@ -76,6 +76,17 @@ export interface RunManagerDeps {
   readonly log?: { error(obj: unknown, msg: string): void } | undefined;
 }
 
+/** State edits must name blocks and vars the graph has; anything else is refused with the reason. */
+function checkEdits(compiled: CompiledGraph, edits: RunOptions['stateEdits']): void {
+  if (!edits) return;
+  for (const id of Object.keys(edits.out ?? {})) {
+    if (!compiled.blockIndex.has(id)) throw new RunStateError(`The edited state names block "${id}", which this graph does not have.`);
+  }
+  for (const name of Object.keys(edits.vars ?? {})) {
+    if (!compiled.vars.has(name)) throw new RunStateError(`The edited state sets var "${name}", which this graph does not declare.`);
+  }
+}
+
 export function newRunId(): string {
   return `r_${randomBytes(12).toString('base64url')}`;
 }
@@ -191,6 +202,7 @@ export class RunManager {
     const last = cps[cps.length - 1];
     if (!last) throw new RunStateError(`Run "${runId}" has no checkpoint to resume from.`);
     const { compiled } = this.deps.graphs.compiled(row.graphId, row.graphVersion);
+    checkEdits(compiled, opts.stateEdits);
     const prev = (row.options ?? {}) as RunOptions;
     const options: RunOptions = {
       ...prev,
@@ -211,6 +223,7 @@ export class RunManager {
     if (!cp || cp.runId !== runId)
       throw new RunStateError(`Run "${runId}" has no checkpoint "${checkpointId}".`);
     const { compiled } = this.deps.graphs.compiled(row.graphId, row.graphVersion);
+    checkEdits(compiled, stateEdits);
     const id = newRunId();
     const options: RunOptions = { fromCheckpoint: checkpointId, stateEdits };
     this.deps.runs.create({

@@ -57,6 +57,7 @@ describe('run router', () => {
     expect((await caller.run.get({ runId })).status).toBe('interrupted');
     const cps = await caller.run.checkpoints({ runId });
     expect(cps.at(-1)?.frontier.map((f) => f.block)).toEqual(['output']);
+    await expect(caller.run.resume({ runId, stateEdits: { vars: { nope: 1 } } })).rejects.toThrow(/does not declare/);
     await caller.run.resume({ runId, stateEdits: { vars: { draft: 'EDITED TEXT' } } });
     await new Promise((r) => setTimeout(r, 0));
     await s.runs.waitStored(runId);
