@@ -11,7 +11,13 @@ const root = new URL('../../../', import.meta.url).pathname;
 function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'server/src/main.ts')], {
     cwd: root,
-    env: { ...process.env, GW_DATA_DIR: dataDir, GW_PORT: String(port), GW_LOG_LEVEL: 'warn', GW_SIM_LATENCY_SCALE: '0.3' },
+    env: {
+      ...process.env,
+      GW_DATA_DIR: dataDir,
+      GW_PORT: String(port),
+      GW_LOG_LEVEL: 'warn',
+      GW_SIM_LATENCY_SCALE: '0.3',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -32,7 +38,11 @@ function startServer(dataDir: string, port: number): Promise<ChildProcess> {
 }
 
 async function trpc(port: number, path: string, input: unknown): Promise<unknown> {
-  const r = await fetch(`http://127.0.0.1:${port}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: input }) });
+  const r = await fetch(`http://127.0.0.1:${port}/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ json: input }),
+  });
   const body = (await r.json()) as { result?: { data: { json: unknown } } };
   return body.result?.data.json;
 }
@@ -45,7 +55,10 @@ describe('crash recovery', () => {
     const g = (await trpc(port, 'graph.import', { doc: example('parallel-fanout') })) as { id: string };
     const runIds: string[] = [];
     for (let kill = 0; kill < 3; kill++) {
-      for (let i = 0; i < 5; i++) runIds.push(((await trpc(port, 'run.start', { graphId: g.id, input: {} })) as { runId: string }).runId);
+      for (let i = 0; i < 5; i++)
+        runIds.push(
+          ((await trpc(port, 'run.start', { graphId: g.id, input: {} })) as { runId: string }).runId,
+        );
       await new Promise((r) => setTimeout(r, 150 + kill * 120));
       server.kill('SIGKILL');
       await new Promise((r) => server.once('exit', r));
@@ -55,7 +68,9 @@ describe('crash recovery', () => {
     const deadline = Date.now() + 60_000;
     let statuses: string[] = [];
     while (Date.now() < deadline) {
-      statuses = await Promise.all(runIds.map(async (runId) => ((await fetchRun(port, runId)) as { status: string }).status));
+      statuses = await Promise.all(
+        runIds.map(async (runId) => ((await fetchRun(port, runId)) as { status: string }).status),
+      );
       if (statuses.every((s) => s !== 'running' && s !== 'queued')) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -65,15 +80,28 @@ describe('crash recovery', () => {
     const db = new Database(join(dataDir, 'graphwright.sqlite'));
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     for (const runId of runIds) {
-      const run = db.prepare('SELECT status, error FROM runs WHERE id = ?').get(runId) as { status: string; error: string | null };
+      const run = db.prepare('SELECT status, error FROM runs WHERE id = ?').get(runId) as {
+        status: string;
+        error: string | null;
+      };
       expect(['finished', 'failed'], runId).toContain(run.status);
       if (run.status === 'failed') expect(JSON.parse(run.error ?? '{}').message).toMatch(/\w/);
-      const seqs = (db.prepare('SELECT seq FROM run_events WHERE run_id = ? ORDER BY seq').all(runId) as { seq: number }[]).map((r) => r.seq);
+      const seqs = (
+        db.prepare('SELECT seq FROM run_events WHERE run_id = ? ORDER BY seq').all(runId) as { seq: number }[]
+      ).map((r) => r.seq);
       expect(seqs, runId).toEqual(seqs.map((_, i) => i));
-      const lastType = (db.prepare('SELECT type FROM run_events WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(runId) as { type: string } | undefined)?.type;
+      const lastType = (
+        db.prepare('SELECT type FROM run_events WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(runId) as
+          | { type: string }
+          | undefined
+      )?.type;
       if (run.status === 'finished') expect(lastType).toBe('run_finished');
     }
-    const finished = runIds.filter((id) => (db.prepare('SELECT status FROM runs WHERE id = ?').get(id) as { status: string }).status === 'finished');
+    const finished = runIds.filter(
+      (id) =>
+        (db.prepare('SELECT status FROM runs WHERE id = ?').get(id) as { status: string }).status ===
+        'finished',
+    );
     expect(finished.length).toBeGreaterThan(runIds.length / 2);
     db.close();
   }, 180_000);

@@ -57,7 +57,9 @@ describe('run router', () => {
     expect((await caller.run.get({ runId })).status).toBe('interrupted');
     const cps = await caller.run.checkpoints({ runId });
     expect(cps.at(-1)?.frontier.map((f) => f.block)).toEqual(['output']);
-    await expect(caller.run.resume({ runId, stateEdits: { vars: { nope: 1 } } })).rejects.toThrow(/does not declare/);
+    await expect(caller.run.resume({ runId, stateEdits: { vars: { nope: 1 } } })).rejects.toThrow(
+      /does not declare/,
+    );
     await caller.run.resume({ runId, stateEdits: { vars: { draft: 'EDITED TEXT' } } });
     await new Promise((r) => setTimeout(r, 0));
     await s.runs.waitStored(runId);
@@ -77,13 +79,19 @@ describe('run router', () => {
     const cps = await caller.run.checkpoints({ runId });
     const afterAnswer = cps.find((c) => c.frontier.some((f) => f.block === 'output'));
     expect(afterAnswer).toBeDefined();
-    const fork = await caller.run.fork({ runId, checkpointId: afterAnswer?.id ?? '', stateEdits: { out: { answer: 'FORKED ANSWER' } } });
+    const fork = await caller.run.fork({
+      runId,
+      checkpointId: afterAnswer?.id ?? '',
+      stateEdits: { out: { answer: 'FORKED ANSWER' } },
+    });
     await s.runs.waitStored(fork.runId);
     const forked = await caller.run.get({ runId: fork.runId });
     expect(forked.status).toBe('finished');
     expect(forked.parentRunId).toBe(runId);
     // Only what follows the checkpoint runs again, on the edited state.
-    const started = (await collect(s, fork.runId)).filter((e) => e.type === 'block_started').map((e) => (e as { blockId: string }).blockId);
+    const started = (await collect(s, fork.runId))
+      .filter((e) => e.type === 'block_started')
+      .map((e) => (e as { blockId: string }).blockId);
     expect(started).toEqual(['output']);
     expect(JSON.stringify(forked.outputs)).toContain('FORKED ANSWER');
   });

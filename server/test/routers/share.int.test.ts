@@ -35,7 +35,10 @@ describe('share links', () => {
     const { caller } = makeCaller(services);
     const doc = example('classify-and-route');
     const { id } = await caller.graph.import({ doc });
-    const { runId } = await caller.run.start({ graphId: id, input: { ticket: `my key is ${CANARY.slice(0, 5)}` } });
+    const { runId } = await caller.run.start({
+      graphId: id,
+      input: { ticket: `my key is ${CANARY.slice(0, 5)}` },
+    });
     await services.runs.waitStored(runId);
     const link = await caller.share.createForRun({ runId });
     expect(link.id.length).toBeGreaterThanOrEqual(22);
@@ -50,7 +53,15 @@ describe('share links', () => {
     // A viewer without the token cannot run anything, neither the shared graph nor one of their own.
     expect((await call('run.start', { graphId: id, input: {} }, { mutation: true })).status).toBe(401);
     expect((await call('graph.list', undefined)).status).toBe(401);
-    expect((await fetch(`${base}/api/graphs/${id}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${base}/api/graphs/${id}/runs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(401);
 
     // Fork into a new graph, edit it: the original stays as it was.
     const fork = await caller.share.fork({ id: link.id });

@@ -36,7 +36,11 @@ function client() {
   });
 }
 
-function subscribe(runId: string, lastEventId: string | null, onEvent: (e: RunEvent) => boolean): Promise<void> {
+function subscribe(
+  runId: string,
+  lastEventId: string | null,
+  onEvent: (e: RunEvent) => boolean,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const sub = client().run.events.subscribe(
       { runId, lastEventId },
