@@ -28,7 +28,7 @@ export class SqliteEventLog implements EventLog, CheckpointStore {
   stored = 0;
 
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    sqlite: BetterSqlite3.Database,
     private readonly opts: {
       maxBatch?: number;
       flushMs?: number;

@@ -80,10 +80,12 @@ export interface RunManagerDeps {
 function checkEdits(compiled: CompiledGraph, edits: RunOptions['stateEdits']): void {
   if (!edits) return;
   for (const id of Object.keys(edits.out ?? {})) {
-    if (!compiled.blockIndex.has(id)) throw new RunStateError(`The edited state names block "${id}", which this graph does not have.`);
+    if (!compiled.blockIndex.has(id))
+      throw new RunStateError(`The edited state names block "${id}", which this graph does not have.`);
   }
   for (const name of Object.keys(edits.vars ?? {})) {
-    if (!compiled.vars.has(name)) throw new RunStateError(`The edited state sets var "${name}", which this graph does not declare.`);
+    if (!compiled.vars.has(name))
+      throw new RunStateError(`The edited state sets var "${name}", which this graph does not declare.`);
   }
 }
 
