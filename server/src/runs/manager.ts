@@ -100,6 +100,7 @@ export function newRunId(): string {
  */
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>();
+  private closing = false;
   private readonly finishedWaiters = new Map<string, (() => void)[]>();
   private readonly graphListeners = new Set<(graphId: string, runId: string) => void>();
 
@@ -135,6 +136,8 @@ export class RunManager {
     input: unknown;
     options?: RunOptions | undefined;
   }): { runId: string; version: number } {
+    if (this.closing)
+      throw new RunBusyError('The server is shutting down: start the run again once it is back.');
     if (this.active.size >= this.deps.maxConcurrentRuns) {
       throw new RunBusyError(
         `The server is running ${this.active.size} runs, its limit (GW_MAX_CONCURRENT_RUNS): try again when one finishes.`,
@@ -175,6 +178,8 @@ export class RunManager {
     this.active.set(runId, { controller, graphId });
     const { events, hub, statsSink } = this.deps;
     const sink: EventSink = (e) => {
+      // After shutdown began nothing more is stored: the run resumes from its last checkpoint.
+      if (this.closing) return;
       events.append(e);
       hub.publish(e);
       statsSink?.(e, graphId);
@@ -334,11 +339,12 @@ export class RunManager {
     return { resumed, failed };
   }
 
-  /** Stops accepting runs and cancels what is in flight (their checkpoints let them resume later). */
+  /**
+   * Stops accepting runs and makes what in-flight runs have done durable (events and checkpoints).
+   * Their rows stay "running": the next start resumes them from those checkpoints.
+   */
   async shutdown(): Promise<void> {
-    for (const a of this.active.values()) a.controller.abort(new Error('server shutting down'));
-    const deadline = Date.now() + 5_000;
-    while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.closing = true;
     this.deps.events.flush();
   }
 }
