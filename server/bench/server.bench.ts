@@ -74,7 +74,7 @@ export const serverSuite: BenchSuite = {
       // Validations from the save through every run: the save validates once, every run is a cache hit.
       const before = services.compileCache.stats().validations;
       const { id } = services.graphs.create('five', fiveBlocks);
-      const total = smoke ? 40 : 3_000;
+      const total = smoke ? 40 : 1_000;
       const concurrency = 20;
       let finished = 0;
       const done = new Promise<void>((resolve) => {
@@ -99,7 +99,8 @@ export const serverSuite: BenchSuite = {
       const validations = services.compileCache.stats().validations - before;
       return {
         compile_cache_hit_us: round(hitUs, 4),
-        compile_cache_validations_per_1000_runs: round((validations * 1000) / total, 3),
+        // One graph saved once and run `total` (1,000) times: every validation it went through.
+        compile_cache_validations_per_1000_runs: validations,
         runs_per_s_5_blocks: round(total / seconds, 1),
         runs_measured: total,
       };
