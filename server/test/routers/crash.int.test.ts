@@ -9,7 +9,9 @@ import { example } from './helpers';
 const root = new URL('../../../', import.meta.url).pathname;
 
 function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'server/src/main.ts')], {
+  // node itself with tsx as a loader (not the tsx CLI, which would put a wrapper process between
+  // the test and the server: SIGKILL must reach the server).
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/main.ts')], {
     cwd: root,
     env: {
       ...process.env,
@@ -22,6 +24,7 @@ function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   });
   return new Promise((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error('server did not start')), 30_000);
+    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
     const poll = async (): Promise<void> => {
       try {
         const r = await fetch(`http://127.0.0.1:${port}/trpc/system.health`);
@@ -97,6 +100,16 @@ describe('crash recovery', () => {
       )?.type;
       if (run.status === 'finished') expect(lastType).toBe('run_finished');
     }
+    // Some runs really were cut off and resumed from a checkpoint (a second run_started with resumedFrom).
+    const resumed = runIds.filter(
+      (id) =>
+        (
+          db
+            .prepare("SELECT count(*) AS n FROM run_events WHERE run_id = ? AND type = 'run_started'")
+            .get(id) as { n: number }
+        ).n > 1,
+    );
+    expect(resumed.length).toBeGreaterThan(0);
     const finished = runIds.filter(
       (id) =>
         (db.prepare('SELECT status FROM runs WHERE id = ?').get(id) as { status: string }).status ===
