@@ -1,4 +1,4 @@
-import { checkOutputSchema, defineLazyVersion, initialFor, utf8Length, withoutSelf } from './analyze-helpers';
+import { checkOutputSchema, initialFor, setVersion, utf8Length, withoutSelf } from './analyze-helpers';
 import { type ParsedExpr, parseExpr } from './cel';
 import type {
   CompiledAssign,
@@ -432,7 +432,7 @@ export function analyzeGraph(
   // Frozen so that a cached compiled graph cannot be changed by a run that holds it.
   for (const t of compiledTransitions) Object.freeze(t);
   for (const b of compiledBlocks) {
-    defineLazyVersion(b, versionTexts[b.index] as string);
+    setVersion(b, versionTexts[b.index] as string);
     Object.freeze(b.outgoing);
     Object.freeze(b.incoming);
     Object.freeze(b);
