@@ -279,7 +279,9 @@ describe('engine: routing, joins, loops, composites, state', () => {
     );
     const { events, result } = await run(d);
     expect(result.outputs.output).toBe('reply:deep');
-    const deep = events.find((e) => e.type === 'block_started' && e.blockId === 'deep') as unknown as { path: string[] };
+    const deep = events.find((e) => e.type === 'block_started' && e.blockId === 'deep') as unknown as {
+      path: string[];
+    };
     expect(deep.path).toEqual(['c1', 'c2', 'c3']);
     checkEventStream(events);
   });
