@@ -1,6 +1,17 @@
 import { defineConfig, devices } from '@playwright/test';
 
-const port = Number(process.env.GW_E2E_PORT ?? 4399);
+import { ACCESS_TOKEN, fakePort, port, tokenPort } from './tests/servers';
+
+const providers = JSON.stringify([
+  {
+    id: 'fake',
+    displayName: 'Fake OpenAI-compatible',
+    baseUrl: `http://127.0.0.1:${fakePort}/v1`,
+    models: [{ id: 'echo', inputPer1M: 1, outputPer1M: 2 }],
+  },
+]);
+// Simulated calls take twice their usual time, so a run can be watched, cancelled and reloaded.
+const serverEnv = `GW_LOG_LEVEL=warn GW_SIM_SEED=7 GW_SIM_LATENCY_SCALE=2 GW_PROVIDERS='${providers}'`;
 
 /** Browser tests against the real server (built web app + API on one port, simulated provider, temp data folder). */
 export default defineConfig({
@@ -25,12 +36,30 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `rm -rf ../data-e2e && GW_PORT=${port} GW_DATA_DIR=data-e2e GW_LOG_LEVEL=warn pnpm -C ../server -s serve`,
-    url: `http://127.0.0.1:${port}/`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `FAKE_OPENAI_PORT=${fakePort} pnpm -C ../server -s exec tsx ../e2e/support/fake-openai.ts`,
+      url: `http://127.0.0.1:${fakePort}/v1/models`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `rm -rf ../data-e2e/main && GW_PORT=${port} GW_DATA_DIR=data-e2e/main ${serverEnv} pnpm -C ../server -s serve`,
+      url: `http://127.0.0.1:${port}/`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `rm -rf ../data-e2e/token && GW_PORT=${tokenPort} GW_DATA_DIR=data-e2e/token GW_ACCESS_TOKEN=${ACCESS_TOKEN} ${serverEnv} pnpm -C ../server -s serve`,
+      url: `http://127.0.0.1:${tokenPort}/`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -5,6 +5,7 @@ import { EditorPage } from '../editor/EditorPage';
 import { ConfirmHost, confirmDialog, Toasts } from './feedback';
 import { GraphListPage } from './GraphListPage';
 import { navigate, setLeaveConfirmer, useRoute } from './router';
+import { TokenPrompt } from './TokenPrompt';
 
 function ServerStatus() {
   const [status, setStatus] = useState('connecting…');
@@ -56,6 +57,7 @@ export function App() {
       {route.name === 'graph' ? <EditorPage key={route.id} id={route.id} /> : <GraphListPage />}
       <ConfirmHost />
       <Toasts />
+      <TokenPrompt />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Block, BlockType, Diagnostic } from '@graphwright/shared';
 import { Handle, type NodeProps, type NodeTypes, Position } from '@xyflow/react';
 import { memo, type ReactNode } from 'react';
+import { BlockRunLine } from '../run/BlockRunLine';
 import { useEditor } from '../store/context';
 import { BLOCK_LABELS } from '../store/defaults';
 import type { BlockStatus } from '../store/types';
@@ -95,6 +96,7 @@ function BlockNodeFrame({ id, selected, type }: { id: string; selected: boolean;
         <DiagnosticBadge list={diagnostics} testId={`diag-badge-${id}`} />
       </div>
       <div className="block-summary">{summaryOf(block)}</div>
+      <BlockRunLine id={id} />
       <div className="block-foot">
         <span className="block-id">{id}</span>
         <span className="block-flags">

@@ -1,5 +1,6 @@
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, type EdgeTypes, getBezierPath } from '@xyflow/react';
 import { memo } from 'react';
+import { useRun } from '../run/context';
 import { useEditor, useEditorActions } from '../store/context';
 import { DiagnosticBadge } from './BlockNode';
 import { renderProbe } from './probe';
@@ -27,6 +28,7 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps) {
   const siblings = useEditor((s) => (t ? s.outgoing.get(t.from) : undefined));
   const routing = useEditor((s) => (t ? (s.blockLookup.get(t.from)?.routing ?? 'first') : 'first'));
   const diagnostics = useEditor((s) => s.diagnosticsByTransition.get(id));
+  const taken = useRun((s) => s.shown?.taken.get(id) ?? 0);
   const actions = useEditorActions();
   const [path, labelX, labelY] =
     props.source === props.target
@@ -44,7 +46,7 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps) {
         id={id}
         path={path}
         markerEnd={markerEnd}
-        className={`transition-path${t.else ? ' is-else' : ''}${hasError ? ' has-error' : ''}`}
+        className={`transition-path${t.else ? ' is-else' : ''}${hasError ? ' has-error' : ''}${taken > 0 ? ' is-taken' : ''}`}
         interactionWidth={24}
       />
       {showLabel && (

@@ -1,11 +1,15 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { defaultModelOf, useProviders } from '../api/providers';
-import { downloadText, fileNameFor } from '../app/feedback';
+import { confirmDialog, downloadText, fileNameFor } from '../app/feedback';
 import { navigate, setNavigationGuard } from '../app/router';
 import { Canvas } from '../canvas/Canvas';
 import { Palette } from '../canvas/Palette';
 import { Inspector } from '../inspector/Inspector';
+import { RunProvider } from '../run/context';
+import { RunDock } from '../run/RunDock';
+import { createRunController } from '../run/run-controller';
+import { createRunStore } from '../run/run-store';
 import { EditorStoreProvider } from '../store/context';
 import { createEditorStore, type EditorStore, isDirty } from '../store/store';
 import { ProblemsPanel } from './ProblemsPanel';
@@ -33,8 +37,34 @@ function useUnsavedGuard(store: EditorStore): void {
   }, [store]);
 }
 
+/** Runs use the saved version: save unsaved changes first, after asking. */
+async function saveBeforeRun(store: EditorStore, save: () => Promise<void>): Promise<boolean> {
+  if (!isDirty(store.getState())) return true;
+  const ok = await confirmDialog({
+    title: 'Save before running?',
+    message: 'Runs use the saved version. Save your changes as a new version and run that?',
+    confirmLabel: 'Save and run',
+  });
+  if (!ok) return false;
+  await save();
+  return !isDirty(store.getState());
+}
+
 function EditorWorkspace({ id, store }: { id: string; store: EditorStore }) {
   const { session, saving, versionsKey, save, restore, rename, replaceFrom } = useGraphSession(id, store);
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  const runStore = useMemo(() => createRunStore({ editor: store }), [store]);
+  const runController = useMemo(
+    () =>
+      createRunController({
+        graphId: id,
+        store: runStore,
+        ensureSaved: () => saveBeforeRun(store, () => saveRef.current()),
+      }),
+    [id, store, runStore],
+  );
+  useEffect(() => () => runController.dispose(), [runController]);
   const providers = useProviders();
   const defaultModel = useMemo(
     () => (providers.status === 'ready' ? defaultModelOf(providers.providers) : undefined),
@@ -84,35 +114,38 @@ function EditorWorkspace({ id, store }: { id: string; store: EditorStore }) {
     );
 
   return (
-    <div className="editor" data-testid="editor">
-      <Toolbar
-        name={session.name}
-        version={session.version}
-        saving={saving}
-        showVersions={showVersions}
-        onSave={() => void save()}
-        onRename={rename}
-        onToggleVersions={() => setShowVersions((v) => !v)}
-        onReplace={replaceFrom}
-      />
-      <div className="editor-body">
-        <Palette defaultModel={defaultModel} />
-        <div className="editor-center">
-          <Canvas defaultModel={defaultModel} />
-          <ProblemsPanel />
+    <RunProvider store={runStore} controller={runController}>
+      <div className="editor" data-testid="editor">
+        <Toolbar
+          name={session.name}
+          version={session.version}
+          saving={saving}
+          showVersions={showVersions}
+          onSave={() => void save()}
+          onRename={rename}
+          onToggleVersions={() => setShowVersions((v) => !v)}
+          onReplace={replaceFrom}
+        />
+        <div className="editor-body">
+          <Palette defaultModel={defaultModel} />
+          <div className="editor-center">
+            <Canvas defaultModel={defaultModel} />
+            <ProblemsPanel />
+            <RunDock graphId={id} editorVersion={session.version} />
+          </div>
+          {showVersions && (
+            <VersionsPanel
+              graphId={id}
+              current={session.version}
+              refreshKey={versionsKey}
+              onRestore={(v) => void restore(v)}
+              onClose={() => setShowVersions(false)}
+            />
+          )}
+          <Inspector providers={providers} />
         </div>
-        {showVersions && (
-          <VersionsPanel
-            graphId={id}
-            current={session.version}
-            refreshKey={versionsKey}
-            onRestore={(v) => void restore(v)}
-            onClose={() => setShowVersions(false)}
-          />
-        )}
-        <Inspector providers={providers} />
       </div>
-    </div>
+    </RunProvider>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ProvidersState } from '../api/providers';
+import { BlockTabs } from '../run/BlockTabs';
 import { useEditor, useEditorActions } from '../store/context';
 import { BlockForm } from './BlockForm';
 import { GraphSettings } from './GraphSettings';
@@ -20,7 +21,7 @@ export function Inspector({ providers }: { providers: ProvidersState }) {
   if (count === 0) body = <GraphSettings providers={providers} />;
   else if (blocks.size === 1 && transitions.size === 0) {
     const id = first(blocks) as string;
-    body = <BlockForm key={id} id={id} providers={providers} />;
+    body = <BlockTabs key={id} id={id} config={<BlockForm id={id} providers={providers} />} />;
   } else if (blocks.size === 0 && transitions.size === 1) {
     const id = first(transitions) as string;
     body = <TransitionForm key={id} id={id} />;
