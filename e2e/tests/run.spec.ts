@@ -63,21 +63,21 @@ test('runs a graph: statuses change live, tokens stream into the block, taken ed
   await expect(page.getByTestId('block-live-write')).toContainText('$');
 });
 
-test('a 503-then-success shows the retry on the block and two attempts in the inspector', async ({
+test('a 429-then-success shows the retry on the block and two attempts in the inspector', async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1600, height: 960 });
   const doc = oneCallGraph('Retry once', {
     provider: 'fake',
-    model: `fail-503-then-ok:${Date.now()}`,
+    model: `rate-limit-then-ok:${Date.now()}`,
     content: 'Say hello to {{input.topic}}',
-    recovery: { retry: { maxAttempts: 3, baseDelayMs: 1500, jitter: 0 } },
+    recovery: { retry: { maxAttempts: 3, baseDelayMs: 100, jitter: 0 } },
   });
   const id = await importGraph(page.request, doc);
   await openGraph(page, id);
   await startRun(page);
   // While it waits before the retry, the block says which attempt failed and why.
-  await expect(page.getByTestId('block-live-write')).toContainText('attempt 1 server_error: waiting');
+  await expect(page.getByTestId('block-live-write')).toContainText('attempt 1 rate_limited: waiting');
   await waitForPhase(page, 'finished');
   await expect(page.getByTestId('block-live-write')).toContainText('2 attempts');
 
@@ -85,13 +85,13 @@ test('a 503-then-success shows the retry on the block and two attempts in the in
   await page.getByTestId('inspector-tab-run').click();
   const cards = page.getByTestId('attempt-card');
   await expect(cards).toHaveCount(2);
-  await expect(cards.nth(0)).toHaveAttribute('data-status', 'server_error');
+  await expect(cards.nth(0)).toHaveAttribute('data-status', 'rate_limited');
   await expect(cards.nth(1)).toHaveAttribute('data-status', 'ok');
   await expect(cards.nth(1)).toHaveAttribute('data-kind', 'retry');
   await expect(cards.nth(1).getByTestId('attempt-reason')).toContainText(
-    'Retried because attempt 1 ended server_error',
+    'Retried because attempt 1 ended rate_limited',
   );
-  await expect(cards.nth(1).getByTestId('attempt-reason')).toContainText('waited 1500 ms');
+  await expect(cards.nth(1).getByTestId('attempt-reason')).toContainText('waited 1200 ms');
   await expect(cards.nth(1).getByTestId('attempt-response')).toHaveText('Say hello to tea');
   await expect(page.getByTestId('actual-vs-estimate')).toBeVisible();
   // Open the first attempt too, for the picture.

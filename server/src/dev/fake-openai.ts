@@ -22,6 +22,7 @@ export const SCENARIOS: Readonly<Record<string, string>> = {
   'rate-limit-garbage': '429 with Retry-After: soon, maybe',
   'rate-limit-none': '429 without Retry-After',
   quota: '429 insufficient_quota (a billing problem, not a rate limit)',
+  'rate-limit-then-ok': '429 with retry-after-ms: 1200 on the first request for this model name, then echo',
   'fail-500-then-ok': '500 on the first request for this model name, then echo',
   'fail-503-then-ok': '503 on the first request for this model name, then echo',
   'status-<code>': 'replies with HTTP <code> and an OpenAI-style error body',
@@ -207,6 +208,9 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
           429,
           errorBody('You exceeded your current quota', 'insufficient_quota', 'insufficient_quota'),
         );
+        return;
+      case name === 'rate-limit-then-ok' && n === 1:
+        rateLimit({ 'retry-after-ms': '1200' });
         return;
       case name === 'fail-500-then-ok' && n === 1:
         json(res, 500, errorBody('The server had an error', 'server_error', null));
