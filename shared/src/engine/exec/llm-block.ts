@@ -3,6 +3,7 @@ import type { ModelRef } from '../../graph/schema';
 import type { AttemptRecord, BlockPath, RunError } from '../events';
 import type { ChatMessage, LlmResponse } from '../llm';
 import type { RunCtx } from './run-ctx';
+import { TokenSlicer } from './token-slicer';
 
 export type LlmOutcome = { ok: true; output: unknown } | { ok: false; error: RunError };
 
@@ -58,24 +59,32 @@ export async function runLlmBlock(
         model: model.model,
       });
       const startedAt = ctx.now();
-      const res = await ctx.llm({
-        runId: run.req.runId,
-        blockId: block.id,
-        path,
-        provider: model.provider,
-        model: model.model,
-        selection: mi === 0 && !override ? block.selection : undefined,
-        messages: convo,
-        outputSchema: block.outputSchema,
-        temperature: block.params.temperature,
-        maxTokens: block.params.maxTokens,
-        topP: block.params.topP,
-        stop: block.params.stop,
-        timeoutMs: block.timeoutMs,
-        attempt,
-        signal,
-        onToken: (text) => run.emit({ type: 'token_delta', blockId: block.id, path, attempt, text }),
-      });
+      const tokens = new TokenSlicer(ctx, (text) =>
+        run.emit({ type: 'token_delta', blockId: block.id, path, attempt, text }),
+      );
+      let res: LlmResponse;
+      try {
+        res = await ctx.llm({
+          runId: run.req.runId,
+          blockId: block.id,
+          path,
+          provider: model.provider,
+          model: model.model,
+          selection: mi === 0 && !override ? block.selection : undefined,
+          messages: convo,
+          outputSchema: block.outputSchema,
+          temperature: block.params.temperature,
+          maxTokens: block.params.maxTokens,
+          topP: block.params.topP,
+          stop: block.params.stop,
+          timeoutMs: block.timeoutMs,
+          attempt,
+          signal,
+          onToken: (text) => tokens.push(text),
+        });
+      } finally {
+        tokens.flush();
+      }
       last = res;
       const record: AttemptRecord = {
         runId: run.req.runId,

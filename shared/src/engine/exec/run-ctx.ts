@@ -1,6 +1,9 @@
 import type { AttemptRecord, BlockPath, RunError, RunEvent, RunTotals } from '../events';
 import type { EngineContext, RunRequest } from './context';
 
+/** The reason a finished timer is aborted with: a given reason spares building a DOMException. */
+export const TIMER_DONE: unique symbol = Symbol('timer done');
+
 /** Distributes Omit over the RunEvent union. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type EventBody = DistributiveOmit<RunEvent, 'runId' | 'seq' | 'at'>;

@@ -6,7 +6,7 @@ import type { ChatMessage } from '../llm';
 import { runLlmBlock } from './llm-block';
 import { OutVector } from './out-vector';
 import { reduceVar } from './reducers';
-import { deepFreeze, type RunCtx } from './run-ctx';
+import { deepFreeze, type RunCtx, TIMER_DONE } from './run-ctx';
 
 export interface Activation {
   readonly block: number;
@@ -274,7 +274,7 @@ export class Scope {
       }
     });
     const r = await this.compute(b, act, AbortSignal.any([runSignal, timeout.signal]));
-    timer.abort();
+    timer.abort(TIMER_DONE);
     if (timedOut && !this.run.failure) {
       return {
         ok: false,
