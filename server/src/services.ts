@@ -34,6 +34,8 @@ export function createServices(
   const graphs = new GraphService(new SqliteGraphStore(database.db), compileCache);
   let manager: RunManager | undefined;
   const events = new SqliteEventLog(database.sqlite, {
+    // Run rows follow their terminal events in the same transaction (one commit per batch, not per run).
+    inTransaction: (batch) => manager?.storeRunEnds(batch),
     onFlushed: (batch) => manager?.onEventsStored(batch),
   });
   const runStore = new RunStore(database.sqlite);

@@ -14,6 +14,7 @@ export class SqliteEventLog implements EventLog, CheckpointStore {
   /** Writes that must precede this batch's events in the same transaction (new run rows). */
   private firstQueue: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private readonly insert: BetterSqlite3.Statement;
   private readonly bumpSeq: BetterSqlite3.Statement;
   private readonly read: BetterSqlite3.Statement;
@@ -72,10 +73,25 @@ export class SqliteEventLog implements EventLog, CheckpointStore {
     else this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs ?? 10);
   }
 
+  /**
+   * Flushes at the end of this turn of the event loop: every run that ends in the same turn shares
+   * one transaction (a flush per ended run cost a commit each and capped throughput).
+   */
+  flushSoon(): void {
+    this.immediate ??= setImmediate(() => {
+      this.immediate = undefined;
+      this.flush();
+    });
+  }
+
   flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
+    }
+    if (this.immediate) {
+      clearImmediate(this.immediate);
+      this.immediate = undefined;
     }
     if (this.queue.length === 0 && this.checkpointQueue.length === 0 && this.firstQueue.length === 0) return;
     const batch = this.queue;

@@ -132,14 +132,21 @@ export class RunManager {
   constructor(private readonly deps: RunManagerDeps) {}
 
   /** Called by the event log after each stored batch: terminal events end their run rows. */
-  onEventsStored(events: readonly RunEvent[]): void {
+  /** Writes the run rows of ended runs; called inside the transaction that stores their events. */
+  storeRunEnds(events: readonly RunEvent[]): void {
     for (const e of events) {
       if (e.type === 'run_finished')
         this.deps.runs.end(e.runId, 'finished', { ...e.totals, outputs: e.outputs }, null);
       else if (e.type === 'run_failed') {
         this.deps.runs.end(e.runId, e.error.code === 'cancelled' ? 'cancelled' : 'failed', e.totals, e.error);
       } else if (e.type === 'run_interrupted') this.deps.runs.setStatus(e.runId, 'interrupted');
-      else continue;
+    }
+  }
+
+  /** Tells those waiting that runs ended, once their terminal events (and rows) are stored. */
+  onEventsStored(events: readonly RunEvent[]): void {
+    for (const e of events) {
+      if (e.type !== 'run_finished' && e.type !== 'run_failed' && e.type !== 'run_interrupted') continue;
       for (const w of this.finishedWaiters.get(e.runId) ?? []) w();
       this.finishedWaiters.delete(e.runId);
       if (e.type !== 'run_interrupted' && this.graphListeners.size > 0) {
@@ -208,7 +215,7 @@ export class RunManager {
       .finally(() => {
         this.active.delete(runId);
         // Make the terminal events durable promptly so waiting clients and the run row see the end.
-        events.flush();
+        events.flushSoon();
       });
   }
 

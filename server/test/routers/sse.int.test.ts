@@ -75,6 +75,8 @@ describe('run events over SSE', () => {
       return e.type === 'run_finished' || e.type === 'run_failed';
     });
     expect(seen).toEqual(seen.map((_, i) => i));
+    // Live delivery runs ahead of storage by at most one flush: wait for the ending to be stored.
+    await services.runs.waitStored(runId);
     const stored = services.events.readAfter(runId, -1, 10_000);
     expect(seen.length).toBe(stored.length);
   });
