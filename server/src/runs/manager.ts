@@ -131,7 +131,6 @@ export class RunManager {
 
   constructor(private readonly deps: RunManagerDeps) {}
 
-  /** Called by the event log after each stored batch: terminal events end their run rows. */
   /** Writes the run rows of ended runs; called inside the transaction that stores their events. */
   storeRunEnds(events: readonly RunEvent[]): void {
     for (const e of events) {
