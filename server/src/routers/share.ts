@@ -35,6 +35,7 @@ export const shareRouter = router({
         let overlay: unknown = null;
         try {
           const { compiled } = ctx.services.graphs.compiled(run.graphId, run.graphVersion);
+          ctx.services.stats.flush();
           overlay = ctx.services.stats.estimateGraph(compiled, { graphId: run.graphId });
         } catch {
           overlay = null;

@@ -28,9 +28,13 @@ export function createEngineRunner(checkpoints: SqliteEventLog): EngineRunner {
   return {
     async run(compiled, { runId, input, options, sink, signal, llm }) {
       let resumeFrom: ReturnType<typeof materialize>;
+      let firstCheckpointStep: number | undefined;
       if (options.fromCheckpoint) {
         const cp = checkpoints.get(options.fromCheckpoint);
-        resumeFrom = cp ? materialize(checkpoints.list(cp.runId), cp.id) : undefined;
+        const list = cp ? checkpoints.list(cp.runId) : [];
+        resumeFrom = cp ? materialize(list, cp.id) : undefined;
+        // Resuming the same run: its checkpoints continue after the ones it already has.
+        if (cp?.runId === runId) firstCheckpointStep = (list[list.length - 1]?.step ?? -1) + 1;
         if (resumeFrom && options.stateEdits) {
           resumeFrom = {
             ...resumeFrom,
@@ -66,6 +70,7 @@ export function createEngineRunner(checkpoints: SqliteEventLog): EngineRunner {
           step: options.step || options.only !== undefined,
           resumeFrom,
           startSeq: options.startSeq,
+          firstCheckpointStep,
         },
         base(sink, llm),
       );
@@ -76,7 +81,11 @@ export function createEngineRunner(checkpoints: SqliteEventLog): EngineRunner {
       if (!last) throw new Error('no checkpoint to resume from');
       const resumeFrom = materialize(list, last.id);
       if (!resumeFrom) throw new Error('checkpoint chain incomplete');
-      await executeRun(compiled, { runId, input, signal, resumeFrom, startSeq: nextSeq }, base(sink, llm));
+      await executeRun(
+        compiled,
+        { runId, input, signal, resumeFrom, startSeq: nextSeq, firstCheckpointStep: last.step + 1 },
+        base(sink, llm),
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CompiledGraph, EventSink, LlmCaller, RunEvent } from '@graphwright/shared';
+import type { CompiledGraph, EventSink, LlmCaller, RunEvent, RunTotals } from '@graphwright/shared';
 import type { GraphService } from '../graphs/service';
 import type { SqliteEventLog } from './event-log';
 import { isTerminal, type RunHub, streamRunEvents } from './hub';
@@ -87,6 +87,25 @@ function checkEdits(compiled: CompiledGraph, edits: RunOptions['stateEdits']): v
     if (!compiled.vars.has(name))
       throw new RunStateError(`The edited state sets var "${name}", which this graph does not declare.`);
   }
+}
+
+/** Totals of a run from its stored events (for a paused run ended without the engine). */
+function totalsOf(events: readonly RunEvent[], now: number): RunTotals {
+  let costUsd: number | null = 0;
+  let tokensIn = 0;
+  let tokensOut = 0;
+  let attempts = 0;
+  let blockExecutions = 0;
+  for (const e of events) {
+    if (e.type === 'block_finished') blockExecutions++;
+    if (e.type !== 'attempt_finished') continue;
+    attempts++;
+    tokensIn += e.record.tokensIn;
+    tokensOut += e.record.tokensOut;
+    costUsd = costUsd === null || e.record.costUsd === null ? null : costUsd + e.record.costUsd;
+  }
+  const start = events[0]?.at ?? now;
+  return { durationMs: now - start, costUsd, tokensIn, tokensOut, attempts, blockExecutions };
 }
 
 let lastIdMs = 0;
@@ -283,10 +302,29 @@ export class RunManager {
       .map((c) => ({ id: c.id, step: c.step, kind: c.kind, frontier: c.frontier, pausedAt: c.pausedAt }));
   }
 
+  /** Cancels a running run, or ends a paused one (no engine is running it) as cancelled. */
   cancel(runId: string): boolean {
     const a = this.active.get(runId);
-    if (!a) return false;
-    a.controller.abort(new Error('cancelled by the user'));
+    if (a) {
+      a.controller.abort(new Error('cancelled by the user'));
+      return true;
+    }
+    const row = this.deps.runs.get(runId);
+    if (row?.status !== 'interrupted') return false;
+    // The run's own stream says how it ended, like any other run; storing it writes the row.
+    const events = this.deps.events.readAfter(runId, -1, 100_000);
+    const event: RunEvent = {
+      type: 'run_failed',
+      runId,
+      seq: row.lastSeq + 1,
+      at: Date.now(),
+      error: { code: 'cancelled', message: 'The run was cancelled while paused.', status: 'cancelled' },
+      totals: totalsOf(events, Date.now()),
+    };
+    this.deps.events.append(event);
+    this.deps.hub.publish(event);
+    // Stored at once (with the row, in one transaction), so no resume can slip in between.
+    this.deps.events.flush();
     return true;
   }
 

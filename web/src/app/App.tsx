@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/errors';
 import { api } from '../api/trpc';
 import { EditorPage } from '../editor/EditorPage';
+import { SharePage } from '../share/SharePage';
 import { ConfirmHost, confirmDialog, Toasts } from './feedback';
 import { GraphListPage } from './GraphListPage';
 import { navigate, setLeaveConfirmer, useRoute } from './router';
@@ -52,9 +53,16 @@ export function App() {
             Graphwright
           </a>
         </h1>
-        <ServerStatus />
+        {/* A share link needs no access token: the page calls nothing but the public share.open. */}
+        {route.name !== 'share' && <ServerStatus />}
       </header>
-      {route.name === 'graph' ? <EditorPage key={route.id} id={route.id} /> : <GraphListPage />}
+      {route.name === 'graph' ? (
+        <EditorPage key={route.id} id={route.id} />
+      ) : route.name === 'share' ? (
+        <SharePage key={route.id} id={route.id} />
+      ) : (
+        <GraphListPage />
+      )}
       <ConfirmHost />
       <Toasts />
       <TokenPrompt />

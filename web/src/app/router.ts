@@ -1,12 +1,28 @@
 import { useSyncExternalStore } from 'react';
 
-/** The app's routes: the graph list at `/`, a graph at `/graphs/:id` (bookmarkable). */
-export type Route = { name: 'list' } | { name: 'graph'; id: string };
+/** The app's routes: the graph list at `/`, a graph at `/graphs/:id` (bookmarkable), a share link at `/share/:id`. */
+export type Route = { name: 'list' } | { name: 'graph'; id: string } | { name: 'share'; id: string };
+
+function segment(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    // A mangled link (a lone "%") is an unknown one, not a crash.
+    return undefined;
+  }
+}
 
 export function parseRoute(pathname: string): Route {
   const m = /^\/graphs\/([^/]+)\/?$/.exec(pathname);
-  if (m?.[1]) return { name: 'graph', id: decodeURIComponent(m[1]) };
+  const g = m?.[1] ? segment(m[1]) : undefined;
+  if (g) return { name: 'graph', id: g };
+  const sh = /^\/share\/([^/]+)\/?$/.exec(pathname);
+  if (sh?.[1]) return { name: 'share', id: segment(sh[1]) ?? '' };
   return { name: 'list' };
+}
+
+export function sharePath(id: string): string {
+  return `/share/${encodeURIComponent(id)}`;
 }
 
 export function graphPath(id: string): string {

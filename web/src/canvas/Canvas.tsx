@@ -40,7 +40,14 @@ function isBlockType(v: string): v is BlockType {
  * turned into a store action, and nodes/edges are derived from the document with a per-element
  * cache so that an edit rebuilds only the objects it touched.
  */
-export function Canvas({ defaultModel }: { defaultModel: ModelRef | undefined }) {
+export function Canvas({
+  defaultModel,
+  readOnly = false,
+}: {
+  defaultModel: ModelRef | undefined;
+  /** A shared view: blocks can be selected (to inspect them) but not moved, connected or deleted. */
+  readOnly?: boolean;
+}) {
   const store = useEditorStore();
   const actions = useEditorActions();
   const blocks = useEditor((s) => s.blocks);
@@ -146,7 +153,13 @@ export function Canvas({ defaultModel }: { defaultModel: ModelRef | undefined })
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for palette drags; clicking a palette item is the keyboard way
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className="canvas"
+      data-testid="canvas"
+      data-readonly={readOnly || undefined}
+      onDragOver={readOnly ? undefined : onDragOver}
+      onDrop={readOnly ? undefined : onDrop}
+    >
       <ReactFlow<BlockFlowNode, TransitionFlowEdge>
         nodes={nodes}
         edges={edges}
@@ -154,15 +167,18 @@ export function Canvas({ defaultModel }: { defaultModel: ModelRef | undefined })
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
-        onDelete={onDelete}
-        onConnect={onConnect}
-        onReconnect={onReconnect}
+        onDelete={readOnly ? undefined : onDelete}
+        onConnect={readOnly ? undefined : onConnect}
+        onReconnect={readOnly ? undefined : onReconnect}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesReconnectable={!readOnly}
         isValidConnection={isValidConnection}
         onNodeDragStart={actions.endCoalescing}
         onNodeDragStop={actions.endCoalescing}
         onSelectionDragStart={actions.endCoalescing}
         onSelectionDragStop={actions.endCoalescing}
-        deleteKeyCode={DELETE_KEYS}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
         selectionOnDrag
         selectionMode={SelectionMode.Partial}
         panOnDrag={PAN_BUTTONS}

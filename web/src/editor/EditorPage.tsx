@@ -117,6 +117,7 @@ function EditorWorkspace({ id, store }: { id: string; store: EditorStore }) {
     <RunProvider store={runStore} controller={runController}>
       <div className="editor" data-testid="editor">
         <Toolbar
+          graphId={id}
           name={session.name}
           version={session.version}
           saving={saving}

@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { errorMessage } from '../api/errors';
 import { downloadText, fileNameFor, readJsonFile, toast } from '../app/feedback';
 import { navigate } from '../app/router';
+import { ShareButton } from '../share/ShareDialog';
 import { useEditor, useEditorActions, useEditorStore } from '../store/context';
 import { isDirty } from '../store/store';
 import { useClipboardCommands } from './clipboard-commands';
@@ -52,6 +53,7 @@ function GraphName({ name, onRename }: { name: string; onRename: (n: string) => 
 
 /** The editor's toolbar: graph name, save state, edit commands, history, import/export. */
 export function Toolbar({
+  graphId,
   name,
   version,
   saving,
@@ -61,6 +63,7 @@ export function Toolbar({
   onToggleVersions,
   onReplace,
 }: {
+  graphId: string;
   name: string;
   version: number;
   saving: boolean;
@@ -178,6 +181,7 @@ export function Toolbar({
       >
         History
       </button>
+      <ShareButton graphId={graphId} version={version} />
       <button
         type="button"
         className="btn"

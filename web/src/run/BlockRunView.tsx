@@ -84,11 +84,17 @@ export function BlockRunPanel({ id }: { id: string }) {
   const busy = useRun((s) => s.busy);
   const controller = useRunController();
   const canRerun =
-    b !== undefined && b.path.length === 0 && livePhase !== 'running' && livePhase !== 'pending';
+    controller !== undefined &&
+    b !== undefined &&
+    b.path.length === 0 &&
+    livePhase !== 'running' &&
+    livePhase !== 'pending';
   return (
     <div className="form block-run-panel" data-testid="block-run-panel">
-      <BreakpointToggles id={id} />
-      {!hasRun && <p className="field-hint">No run is shown. Run the graph, or open one from History.</p>}
+      {controller && <BreakpointToggles id={id} />}
+      {!hasRun && controller && (
+        <p className="field-hint">No run is shown. Run the graph, or open one from History.</p>
+      )}
       {hasRun && !b && (
         <p className="field-hint" data-testid="block-not-run">
           This block has not run in the shown run.
@@ -158,7 +164,7 @@ export function BlockRunPanel({ id }: { id: string }) {
           )}
         </>
       )}
-      <TestBlockAlone key={id} id={id} />
+      {controller && <TestBlockAlone key={id} id={id} />}
     </div>
   );
 }

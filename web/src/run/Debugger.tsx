@@ -127,7 +127,7 @@ export function PausedPanel() {
   const busy = useRun((s) => s.busy);
   const controller = useRunController();
   const cps = useCheckpoints(runId, run?.checkpoints.length ?? 0);
-  if (run?.phase !== 'interrupted' || !run.interrupt) return null;
+  if (run?.phase !== 'interrupted' || !run.interrupt || !controller) return null;
   const last = cps?.[cps.length - 1];
   return (
     <section className="paused" data-testid="paused-panel">
@@ -148,7 +148,7 @@ export function PausedPanel() {
               type="button"
               className="btn btn-primary"
               disabled={!r.ok || busy}
-              onClick={() => r.ok && void controller?.resume({ stateEdits: r.edits })}
+              onClick={() => r.ok && void controller.resume({ stateEdits: r.edits })}
               data-testid="run-resume"
             >
               ▶ Resume
@@ -157,15 +157,24 @@ export function PausedPanel() {
               type="button"
               className="btn"
               disabled={!r.ok || busy}
-              onClick={() => r.ok && void controller?.resume({ stateEdits: r.edits, step: true })}
+              onClick={() => r.ok && void controller.resume({ stateEdits: r.edits, step: true })}
               data-testid="run-step"
             >
               Step
             </button>
             <button
               type="button"
+              className="btn btn-danger"
+              disabled={busy}
+              onClick={() => void controller.cancel()}
+              data-testid="run-cancel-paused"
+            >
+              ■ Cancel run
+            </button>
+            <button
+              type="button"
               className="btn"
-              onClick={() => controller?.close()}
+              onClick={() => controller.close()}
               data-testid="run-abandon"
             >
               Leave paused
@@ -184,10 +193,11 @@ export function CheckpointList() {
   const busy = useRun((s) => s.busy);
   const store = useRunStore();
   const controller = useRunController();
-  const cps = useCheckpoints(runId, live?.checkpoints.length ?? 0);
+  const cps = useCheckpoints(controller ? runId : undefined, live?.checkpoints.length ?? 0);
   const [editing, setEditing] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
-  if (!live || live.checkpoints.length === 0 || !runId) return null;
+  // A shared (read-only) view has no controller: nothing to fork from there.
+  if (!live || live.checkpoints.length === 0 || !runId || !controller) return null;
   const running = live.phase === 'running' || live.phase === 'pending';
   /** The run as it was when the checkpoint was written (its outputs prefill the editor). */
   const stateAt = (at: number) =>

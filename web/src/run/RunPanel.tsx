@@ -33,7 +33,8 @@ export function runDuration(run: RunState, now: number): number | undefined {
   return end === undefined ? undefined : end - run.startedAt;
 }
 
-function RunSummary({ editorVersion }: { editorVersion: number }) {
+/** The shown run: status, times and cost against the estimate, pause, outputs (also on share pages). */
+export function RunSummary({ editorVersion }: { editorVersion: number }) {
   const run = useRun((s) => s.shown);
   const livePhase = useRun((s) => s.live?.phase);
   const runId = useRun((s) => s.runId);
@@ -71,14 +72,16 @@ function RunSummary({ editorVersion }: { editorVersion: number }) {
         </span>
         <span className="toolbar-spacer" />
         {livePhase !== 'running' && livePhase !== 'pending' && <ReplayControls />}
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={() => controller?.close()}
-          data-testid="run-close"
-        >
-          Close run
-        </button>
+        {controller && (
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => controller.close()}
+            data-testid="run-close"
+          >
+            Close run
+          </button>
+        )}
       </div>
       {version !== undefined && version !== editorVersion && (
         <p className="field-hint" data-testid="run-version-note">

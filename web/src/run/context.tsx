@@ -19,7 +19,8 @@ export function RunProvider({
   children,
 }: {
   store: RunStore;
-  controller: RunController;
+  /** undefined on a read-only (shared) view: nothing can be started, resumed or forked there. */
+  controller: RunController | undefined;
   children: ReactNode;
 }) {
   const value = useMemo(() => ({ store, controller }), [store, controller]);
@@ -30,7 +31,7 @@ export function useRunStore(): RunStore {
   return useContext(RunContext).store;
 }
 
-/** The run controller; undefined outside an editor. */
+/** The run controller; undefined outside an editor and on read-only views. */
 export function useRunController(): RunController | undefined {
   return useContext(RunContext).controller;
 }

@@ -141,9 +141,12 @@ export function createRunController({ graphId, store, ensureSaved }: RunControll
     async cancel() {
       const runId = st().runId;
       if (!runId) return;
+      const paused = st().live?.phase === 'interrupted';
       try {
         const r = await api.run.cancel.mutate({ runId });
         if (!r.cancelled) toast('The run had already ended.');
+        // A paused run's stream had ended; follow again to receive the event that ends it.
+        else if (paused && st().runId === runId) follow(runId, lastSeq());
       } catch (e) {
         toast(`Not cancelled: ${errorMessage(e)}`, 'error');
       }

@@ -16,7 +16,7 @@ import type { Activation, Scope } from './scope';
  * larger than a snapshot would be. The run input is stored once, with the run, never here.
  */
 export class CheckpointWriter {
-  private step = 0;
+  private step: number;
   private sinceSnapshot = 0;
   private readonly sizes = new Map<string, number>();
   private lastIterations = 0;
@@ -26,8 +26,12 @@ export class CheckpointWriter {
   constructor(
     private readonly store: CheckpointStore,
     private readonly run: RunCtx,
-    private readonly newId: () => string,
-  ) {}
+    private readonly newId: (step: number) => string,
+    /** A resumed run continues its own numbering, so its checkpoints list in the order written. */
+    firstStep = 0,
+  ) {
+    this.step = firstStep;
+  }
 
   write(scope: Scope, pausedAt?: string): CheckpointRecord {
     const out: Record<string, unknown> = {};
@@ -60,7 +64,8 @@ export class CheckpointWriter {
     const costUsd = this.run.costKnown ? this.run.cost : null;
     let kind: 'delta' | 'snapshot' = 'delta';
     let json: string;
-    if (this.step === 0 || this.sinceSnapshot + deltaBytes > snapshotBytes) {
+    // Each writer starts with a snapshot, so a resumed run's chain never reaches into an earlier segment.
+    if (this.written === 0 || this.sinceSnapshot + deltaBytes > snapshotBytes) {
       kind = 'snapshot';
       const snapOut = scope.outObject();
       delete snapOut[(scope.g.blocks[scope.g.inputIndex] as CompiledBlock).id];
@@ -86,7 +91,7 @@ export class CheckpointWriter {
     }
     this.lastIterations = this.run.iterations;
     const record: CheckpointRecord = {
-      id: this.newId(),
+      id: this.newId(this.step),
       runId: this.run.req.runId,
       step: this.step++,
       kind,

@@ -38,6 +38,8 @@ export interface RunRequest {
   readonly providerOverride?: string | undefined;
   /** First sequence number (a resumed run continues its numbering). */
   readonly startSeq?: number | undefined;
+  /** Step number of this run's first checkpoint (a resumed run continues after its last one). */
+  readonly firstCheckpointStep?: number | undefined;
   /** Continue from a checkpoint instead of starting at the input block. */
   readonly resumeFrom?: ResumePoint | undefined;
   /** Run one block at a time: pause after each top-level block. */

@@ -4,8 +4,8 @@ import type { EngineContext, RunRequest, RunResult } from './context';
 import { RunCtx, TIMER_DONE } from './run-ctx';
 import { type Activation, Scope, type ScopeHooks } from './scope';
 
-let idCounter = 0;
-const defaultId = (runId: string) => () => `${runId}:cp:${(idCounter++).toString(36)}`;
+/** Ids follow the run's step, which a resumed run continues: unique per run, even after a restart. */
+const checkpointId = (runId: string) => (step: number) => `${runId}:cp:${step.toString(36)}`;
 
 /**
  * Executes a compiled graph: one run, start to end (or to an interrupt). Its only output is the
@@ -33,7 +33,7 @@ export async function executeRun(g: CompiledGraph, req: RunRequest, ctx: EngineC
   let skip = req.resumeFrom?.skipInterrupt;
   let pausedAt: string | undefined;
   const writer = ctx.checkpoints
-    ? new CheckpointWriter(ctx.checkpoints, run, defaultId(req.runId))
+    ? new CheckpointWriter(ctx.checkpoints, run, checkpointId(req.runId), req.firstCheckpointStep)
     : undefined;
   const hooks: ScopeHooks = {
     holdBefore(b: CompiledBlock) {
