@@ -49,6 +49,22 @@ export function stepKey(from: string, to: string): string {
   return `${from}\u2192${to}`;
 }
 
+/**
+ * Consecutive blocks of the critical path within each graph: a composite is followed by its inside
+ * in the path, so steps are taken between blocks that share their enclosing graph.
+ */
+export function criticalSteps(path: readonly string[]): Set<string> {
+  const last = new Map<string, string>();
+  const steps = new Set<string>();
+  for (const id of path) {
+    const scope = id.includes('/') ? id.slice(0, id.lastIndexOf('/')) : '';
+    const prev = last.get(scope);
+    if (prev !== undefined) steps.add(stepKey(prev, id));
+    last.set(scope, id);
+  }
+  return steps;
+}
+
 export function createEstimateStore(): EstimateStore {
   return createStore<EstimateState>()((set) => ({
     phase: 'idle',
@@ -65,8 +81,7 @@ export function createEstimateStore(): EstimateStore {
       loading: () => set((s) => (s.phase === 'ready' ? s : { phase: 'loading' })),
       receive(version, estimate) {
         const path = estimate.totals.criticalPath;
-        const steps = new Set<string>();
-        for (let i = 1; i < path.length; i++) steps.add(stepKey(path[i - 1] as string, path[i] as string));
+        const steps = criticalSteps(path);
         set((s) => ({
           phase: 'ready',
           error: undefined,
