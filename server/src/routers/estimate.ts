@@ -31,6 +31,8 @@ export const estimateRouter = router({
   graph: protectedProcedure.input(input).query(({ ctx, input }) =>
     guard(() => {
       const { compiled, version } = ctx.services.graphs.compiled(input.graphId, input.version);
+      // Attempts of a run that just ended may still wait in the batch: read what was recorded.
+      ctx.services.stats.flush();
       return { version, estimate: ctx.services.stats.estimateGraph(compiled, { graphId: input.graphId }) };
     }),
   ),
