@@ -101,6 +101,7 @@ export function EstimateBar() {
   const error = useEstimate((s) => s.error);
   const totals = useEstimate((s) => s.totals);
   const version = useEstimate((s) => s.version);
+  const hasCritical = useEstimate((s) => s.critical.size > 0);
   const blockLookup = useEditor((s) => s.blockLookup);
   const prefix = useEditor((s) => s.scopePrefix);
   const inComposite = useEditor((s) => s.scope.length > 0);
@@ -149,7 +150,7 @@ export function EstimateBar() {
               {noHistory ? 'no history yet' : `n≥${totals.samples}`}
             </span>
           </span>
-          {critical.length > 0 && !noHistory && (
+          {critical.length > 0 && hasCritical && (
             <span className="est-critical" data-testid="est-critical" title="Critical path by p50">
               Critical path: {critical.join(' → ')}
             </span>

@@ -80,7 +80,9 @@ export function createEstimateStore(): EstimateStore {
     actions: {
       loading: () => set((s) => (s.phase === 'ready' ? s : { phase: 'loading' })),
       receive(version, estimate) {
-        const path = estimate.totals.criticalPath;
+        // Before any block has history every path is as long as any other: nothing is critical yet.
+        const known = estimate.blocks.some((b) => b.type === 'llm' && b.hasHistory);
+        const path = known ? estimate.totals.criticalPath : [];
         const steps = criticalSteps(path);
         set((s) => ({
           phase: 'ready',

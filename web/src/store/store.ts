@@ -227,7 +227,10 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
         const key = kind === 'block' ? 'selectedBlocks' : 'selectedTransitions';
         const cur = s[key];
         let next: Set<string> | undefined;
+        const exists = kind === 'block' ? s.blockLookup : s.transitionLookup;
         for (const c of changes) {
+          // A click that opened a composite still reports its node: that id is not in this graph.
+          if (c.selected && !exists.has(c.id)) continue;
           if (cur.has(c.id) === c.selected && !next) continue;
           next ??= new Set(cur);
           if (c.selected) next.add(c.id);
