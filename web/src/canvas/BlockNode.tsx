@@ -138,21 +138,28 @@ function BlockNodeFrame({ id, selected, type }: { id: string; selected: boolean;
   );
 }
 
+/**
+ * The node components read everything but their id and selection from the stores, so React Flow's
+ * other props (position while dragging, measured size on first layout) need not re-render them:
+ * on a 1,000-block graph that second render pass is most of the time to open it.
+ */
+const sameNode = (a: NodeProps, b: NodeProps): boolean => a.id === b.id && a.selected === b.selected;
+
 export const InputNode = memo(function InputNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="input" />;
-});
+}, sameNode);
 export const OutputNode = memo(function OutputNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="output" />;
-});
+}, sameNode);
 export const LlmNode = memo(function LlmNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="llm" />;
-});
+}, sameNode);
 export const TransformNode = memo(function TransformNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="transform" />;
-});
+}, sameNode);
 export const CompositeNode = memo(function CompositeNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="composite" />;
-});
+}, sameNode);
 
 /** One node component per block type. */
 export const nodeTypes: NodeTypes = {
