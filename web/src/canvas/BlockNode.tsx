@@ -4,6 +4,7 @@ import { memo, type ReactNode } from 'react';
 import { useEstimate } from '../estimate/context';
 import { EstimateBadge } from '../estimate/EstimateBadge';
 import { BlockRunLine } from '../run/BlockRunLine';
+import { useRun } from '../run/context';
 import { useEditor, useEditorActions } from '../store/context';
 import { BLOCK_LABELS } from '../store/defaults';
 import type { BlockStatus } from '../store/types';
@@ -78,9 +79,14 @@ export function DiagnosticBadge({
 function BlockNodeFrame({ id, selected, type }: { id: string; selected: boolean; type: BlockType }) {
   renderProbe.onRender?.('block', id);
   const block = useEditor((s) => s.blockLookup.get(id));
-  const status = useEditor((s) => s.status.get(id) ?? 'idle');
-  const diagnostics = useEditor((s) => s.diagnosticsByBlock.get(id));
   const prefix = useEditor((s) => s.scopePrefix);
+  const topStatus = useEditor((s) => s.status.get(id) ?? 'idle');
+  // Inside an open composite the run's nested blocks are read by their scoped id.
+  const nestedStatus = useRun((s) =>
+    prefix ? (s.shown?.blocks.get(prefix + id)?.status ?? 'idle') : undefined,
+  );
+  const status = nestedStatus ?? topStatus;
+  const diagnostics = useEditor((s) => s.diagnosticsByBlock.get(id));
   const critical = useEstimate((s) => s.visible && s.critical.has(prefix + id));
   const actions = useEditorActions();
   if (!block) return null;
@@ -114,7 +120,7 @@ function BlockNodeFrame({ id, selected, type }: { id: string; selected: boolean;
         </button>
       )}
       <EstimateBadge id={id} type={type} />
-      <BlockRunLine id={id} />
+      <BlockRunLine id={id} scoped={prefix + id} />
       <div className="block-foot">
         <span className="block-id">{id}</span>
         <span className="block-flags">
