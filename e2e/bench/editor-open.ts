@@ -25,27 +25,29 @@ if (!url || !Number.isInteger(blocks) || blocks < 1) {
 /**
  * Runs in the page before its scripts: checks, whenever the page's DOM changes (and every 16 ms),
  * whether all block nodes are rendered and measured, and records the time (ms since navigation
- * start) when they first are.
+ * start) when they first are. Kept as source text: tsx compiles functions with helpers (`__name`)
+ * that do not exist in the page, so a function passed to addInitScript would throw there.
  */
-function watchForNodes(expected: number): void {
-  const w = window as unknown as { __gwAllRenderedMs?: number };
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let observer: MutationObserver | undefined;
-  const check = (): void => {
-    if (w.__gwAllRenderedMs !== undefined) return;
-    const nodes = document.querySelectorAll<HTMLElement>('.react-flow__node');
+function watchForNodes(expected: number): string {
+  return `(() => {
+  const expected = ${expected};
+  let timer;
+  let observer;
+  const check = () => {
+    if (window.__gwAllRenderedMs !== undefined) return;
+    const nodes = document.querySelectorAll('.react-flow__node');
     if (nodes.length < expected) return;
     for (const n of nodes) if (n.style.visibility === 'hidden') return;
-    w.__gwAllRenderedMs = performance.now();
+    window.__gwAllRenderedMs = performance.now();
     if (timer !== undefined) clearInterval(timer);
-    observer?.disconnect();
+    if (observer) observer.disconnect();
   };
   timer = setInterval(check, 16);
   observer = new MutationObserver(check);
-  const start = (): void =>
-    observer?.observe(document.documentElement, { subtree: true, childList: true, attributes: true });
+  const start = () => observer.observe(document.documentElement, { subtree: true, childList: true, attributes: true });
   if (document.documentElement) start();
   else document.addEventListener('readystatechange', start, { once: true });
+})();`;
 }
 
 async function main(): Promise<void> {
@@ -60,13 +62,12 @@ async function main(): Promise<void> {
     for (let i = 0; i <= rounds; i++) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
-      await page.addInitScript(watchForNodes, blocks);
+      await page.addInitScript({ content: watchForNodes(blocks) });
       await page.goto(url as string);
-      const handle = await page.waitForFunction(
-        () => (window as unknown as { __gwAllRenderedMs?: number }).__gwAllRenderedMs,
-        undefined,
-        { timeout: 60_000, polling: 50 },
-      );
+      const handle = await page.waitForFunction('window.__gwAllRenderedMs', undefined, {
+        timeout: 60_000,
+        polling: 50,
+      });
       const ms = (await handle.jsonValue()) as number;
       if (i > 0) runs.push(Math.round(ms));
       await context.close();

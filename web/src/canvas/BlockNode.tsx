@@ -4,6 +4,7 @@ import { memo, type ReactNode } from 'react';
 import { useEstimate } from '../estimate/context';
 import { EstimateBadge } from '../estimate/EstimateBadge';
 import { BlockRunLine } from '../run/BlockRunLine';
+import { useRun } from '../run/context';
 import { useEditor, useEditorActions } from '../store/context';
 import { BLOCK_LABELS } from '../store/defaults';
 import type { BlockStatus } from '../store/types';
@@ -78,9 +79,14 @@ export function DiagnosticBadge({
 function BlockNodeFrame({ id, selected, type }: { id: string; selected: boolean; type: BlockType }) {
   renderProbe.onRender?.('block', id);
   const block = useEditor((s) => s.blockLookup.get(id));
-  const status = useEditor((s) => s.status.get(id) ?? 'idle');
-  const diagnostics = useEditor((s) => s.diagnosticsByBlock.get(id));
   const prefix = useEditor((s) => s.scopePrefix);
+  const topStatus = useEditor((s) => s.status.get(id) ?? 'idle');
+  // Inside an open composite the run's nested blocks are read by their scoped id.
+  const nestedStatus = useRun((s) =>
+    prefix ? (s.shown?.blocks.get(prefix + id)?.status ?? 'idle') : undefined,
+  );
+  const status = nestedStatus ?? topStatus;
+  const diagnostics = useEditor((s) => s.diagnosticsByBlock.get(id));
   const critical = useEstimate((s) => s.visible && s.critical.has(prefix + id));
   const actions = useEditorActions();
   if (!block) return null;
@@ -114,7 +120,7 @@ function BlockNodeFrame({ id, selected, type }: { id: string; selected: boolean;
         </button>
       )}
       <EstimateBadge id={id} type={type} />
-      <BlockRunLine id={id} />
+      <BlockRunLine id={id} scoped={prefix + id} />
       <div className="block-foot">
         <span className="block-id">{id}</span>
         <span className="block-flags">
@@ -138,21 +144,28 @@ function BlockNodeFrame({ id, selected, type }: { id: string; selected: boolean;
   );
 }
 
+/**
+ * The node components read everything but their id and selection from the stores, so React Flow's
+ * other props (position while dragging, measured size on first layout) need not re-render them:
+ * on a 1,000-block graph that second render pass is most of the time to open it.
+ */
+const sameNode = (a: NodeProps, b: NodeProps): boolean => a.id === b.id && a.selected === b.selected;
+
 export const InputNode = memo(function InputNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="input" />;
-});
+}, sameNode);
 export const OutputNode = memo(function OutputNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="output" />;
-});
+}, sameNode);
 export const LlmNode = memo(function LlmNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="llm" />;
-});
+}, sameNode);
 export const TransformNode = memo(function TransformNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="transform" />;
-});
+}, sameNode);
 export const CompositeNode = memo(function CompositeNode({ id, selected }: NodeProps) {
   return <BlockNodeFrame id={id} selected={selected} type="composite" />;
-});
+}, sameNode);
 
 /** One node component per block type. */
 export const nodeTypes: NodeTypes = {

@@ -1,4 +1,12 @@
-import { BaseEdge, EdgeLabelRenderer, type EdgeProps, type EdgeTypes, getBezierPath } from '@xyflow/react';
+import {
+  BaseEdge,
+  EdgeLabelRenderer,
+  type EdgeProps,
+  type EdgeTypes,
+  getBezierPath,
+  type ReactFlowState,
+  useStore,
+} from '@xyflow/react';
 import { memo } from 'react';
 import { useEstimate } from '../estimate/context';
 import { stepKey } from '../estimate/estimate-store';
@@ -6,6 +14,13 @@ import { useRun } from '../run/context';
 import { useEditor, useEditorActions } from '../store/context';
 import { DiagnosticBadge } from './BlockNode';
 import { renderProbe } from './probe';
+
+/**
+ * Below this zoom a label is too small to read, and hundreds of them (a large graph fitted in view)
+ * cost more than the edges: each label renderer looks up its portal on every canvas update.
+ */
+export const LABEL_MIN_ZOOM = 0.45;
+const readableZoom = (s: ReactFlowState): boolean => s.transform[2] >= LABEL_MIN_ZOOM;
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -36,6 +51,7 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps) {
     (s) => s.visible && t !== undefined && s.criticalSteps.has(stepKey(prefix + t.from, prefix + t.to)),
   );
   const actions = useEditorActions();
+  const readable = useStore(readableZoom);
   const [path, labelX, labelY] =
     props.source === props.target
       ? selfLoopPath(sourceX, sourceY, targetX, targetY)
@@ -44,7 +60,9 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps) {
   const conditional = (siblings?.length ?? 0) > 1 || t.when !== undefined || t.else === true;
   const order = routing === 'first' && !t.else && (siblings?.length ?? 0) > 1 ? siblings?.indexOf(t) : -1;
   const condition = t.else ? 'else' : t.when !== undefined ? truncate(t.when, 36) : undefined;
-  const showLabel = conditional || t.label !== undefined || (diagnostics?.length ?? 0) > 0;
+  const showLabel =
+    (readable || selected === true) &&
+    (conditional || t.label !== undefined || (diagnostics?.length ?? 0) > 0);
   const hasError = diagnostics?.some((d) => d.severity === 'error');
   return (
     <>

@@ -9,10 +9,11 @@ function tail(text: string, max: number): string {
 
 /**
  * The live line under a block on the canvas: elapsed time and retries while it runs, the streamed
- * tail of its tokens, then its duration and cost. Subscribes to its own block of the shown run.
+ * tail of its tokens, then its duration and cost. Subscribes to its own block of the shown run
+ * (`scoped`: its id in the run, "composite/id" inside an open composite).
  */
-export function BlockRunLine({ id }: { id: string }) {
-  const b = useRun((s) => s.shown?.blocks.get(id));
+export function BlockRunLine({ id, scoped = id }: { id: string; scoped?: string }) {
+  const b = useRun((s) => s.shown?.blocks.get(scoped));
   const bp = useRun((s) => s.breakpoints.get(id));
   const running = b?.status === 'running';
   const now = useRunClock(running, 100);

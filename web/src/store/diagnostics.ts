@@ -49,19 +49,27 @@ function stable(
  * Groups diagnostics by element. Lists equal to the previous run's keep their identity, so a
  * re-validation re-renders only the blocks and edges whose problems changed.
  */
-export function indexDiagnostics(list: readonly Diagnostic[], prev: DiagnosticsIndex): DiagnosticsIndex {
-  if (sameList(list, prev.diagnostics)) return prev;
+export function indexDiagnostics(
+  list: readonly Diagnostic[],
+  prev: DiagnosticsIndex,
+  /** Ids of the composites opened on the canvas (outermost first): problems are shown in that graph. */
+  scope: readonly string[] = [],
+): DiagnosticsIndex {
+  if (sameList(list, prev.diagnostics) && scope.length === 0) return prev;
   const byBlock = new Map<string, Diagnostic[]>();
   const byTransition = new Map<string, Diagnostic[]>();
+  const depth = scope.length;
   for (const d of list) {
-    const transition = d.graphPath.length === 0 ? d.transitionId : undefined;
+    // Only problems in the shown graph or nested below it have a place on the canvas.
+    if (d.graphPath.length < depth || scope.some((id, i) => d.graphPath[i] !== id)) continue;
+    const transition = d.graphPath.length === depth ? d.transitionId : undefined;
     if (transition !== undefined) {
       const g = byTransition.get(transition);
       if (g) g.push(d);
       else byTransition.set(transition, [d]);
       continue;
     }
-    const block = diagnosticBlock(d);
+    const block = d.graphPath.length > depth ? d.graphPath[depth] : d.blockId;
     if (block === undefined) continue;
     const g = byBlock.get(block);
     if (g) g.push(d);

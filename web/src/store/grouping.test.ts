@@ -129,3 +129,46 @@ describe('editing a composite in place', () => {
     expect(store.getState().blockLookup.has('pros')).toBe(true);
   });
 });
+
+describe('problems inside an open composite', () => {
+  it('are shown on the nested blocks, not on top-level blocks with the same id', () => {
+    const store = createEditorStore({ doc: example('composite-refine') });
+    const a = store.getState().actions;
+    const inner = {
+      code: 'template_unknown_ref',
+      severity: 'error',
+      message: 'inside',
+      path: [],
+      blockId: 'input',
+      graphPath: ['refine'],
+    } as const;
+    const top = { ...inner, message: 'top', graphPath: [] };
+    a.setDiagnostics([inner, top] as never);
+    expect(
+      store
+        .getState()
+        .diagnosticsByBlock.get('refine')
+        ?.map((d) => d.message),
+    ).toEqual(['inside']);
+    expect(
+      store
+        .getState()
+        .diagnosticsByBlock.get('input')
+        ?.map((d) => d.message),
+    ).toEqual(['top']);
+    a.openComposite('refine');
+    expect(
+      store
+        .getState()
+        .diagnosticsByBlock.get('input')
+        ?.map((d) => d.message),
+    ).toEqual(['inside']);
+    a.closeScopes(0);
+    expect(
+      store
+        .getState()
+        .diagnosticsByBlock.get('input')
+        ?.map((d) => d.message),
+    ).toEqual(['top']);
+  });
+});

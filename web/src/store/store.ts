@@ -283,7 +283,11 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
       },
       setDiagnostics(list) {
         const s = get();
-        const next = indexDiagnostics(list, s);
+        const next = indexDiagnostics(
+          list,
+          s,
+          s.scope.map((f) => f.blockId),
+        );
         if (next !== s && next.diagnostics !== s.diagnostics) set(next);
       },
 
@@ -385,7 +389,18 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
           opened: child,
         };
         const scope = [...s.scope, frame];
-        install(child, { ...sceneReset(), past: [], future: [], scope, scopePrefix: prefixOf(scope) });
+        install(child, {
+          ...sceneReset(),
+          ...indexDiagnostics(
+            s.diagnostics,
+            EMPTY_DIAGNOSTICS,
+            scope.map((f) => f.blockId),
+          ),
+          past: [],
+          future: [],
+          scope,
+          scopePrefix: prefixOf(scope),
+        });
         return true;
       },
       closeScopes(depth) {
@@ -400,6 +415,11 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
           lastKey = undefined;
           install(parent, {
             ...sceneReset(),
+            ...indexDiagnostics(
+              s.diagnostics,
+              EMPTY_DIAGNOSTICS,
+              scope.map((f) => f.blockId),
+            ),
             selectedBlocks: new Set([frame.blockId]),
             past,
             future: changed ? [] : frame.future,
