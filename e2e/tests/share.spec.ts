@@ -120,6 +120,8 @@ test('a shared graph opens read-only without a trace; an unknown link says so', 
   await viewer.goto('/share/AAAAAAAAAAAAAAAAAAAAAAAAAAAA');
   await expect(viewer.getByTestId('share-gone')).toHaveAttribute('data-revoked', 'false');
   await expect(viewer.getByTestId('share-gone')).toContainText('does not exist');
+  await viewer.goto('/share/too-short');
+  await expect(viewer.getByTestId('share-gone')).toContainText('does not exist');
   // A mangled link is refused without a server error.
   expect((await viewer.goto('/share/%E0%A4%A'))?.status()).toBeLessThan(500);
   await viewer.context().close();

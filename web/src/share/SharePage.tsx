@@ -57,7 +57,12 @@ function useSharedView(id: string): View {
         if (!live) return;
         const code =
           e instanceof TRPCClientError ? (e.data as { code?: string } | undefined)?.code : undefined;
-        setView({ phase: 'gone', revoked: code === 'FORBIDDEN', message: errorMessage(e) });
+        // A malformed id fails validation: to the viewer that is simply a link that does not exist.
+        const message =
+          code === 'BAD_REQUEST'
+            ? 'This share link does not exist: check that it was copied whole.'
+            : errorMessage(e);
+        setView({ phase: 'gone', revoked: code === 'FORBIDDEN', message });
       },
     );
     return () => {
