@@ -6,3 +6,4 @@ export * from './estimate/index';
 export * from './estimate/types';
 export * from './graph/index';
 export * from './graph/json-schema';
+export * from './random';

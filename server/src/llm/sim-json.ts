@@ -11,18 +11,6 @@ export type Rand = () => number;
 
 type Schema = Record<string, unknown>;
 
-/** mulberry32: tiny, fast, good enough for simulation; the same seed gives the same sequence. */
-export function mulberry32(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** FNV-1a, 32 bits: a stable seed from text. */
 export function fnv1a(text: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;

@@ -7,9 +7,10 @@
  * estimates following a model that got slower.
  */
 import type { LlmRequest } from '@graphwright/shared';
+import { mulberry32 } from '@graphwright/shared';
 import type { ProviderResult } from './openai-call';
 import { onAbort } from './signals';
-import { fnv1a, generateFromSchema, mulberry32, promptMaterial, type Rand } from './sim-json';
+import { fnv1a, generateFromSchema, promptMaterial, type Rand } from './sim-json';
 import { estimatePromptTokens, estimateTextTokens } from './tokens';
 
 export interface SimModelSpec {

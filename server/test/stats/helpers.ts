@@ -45,19 +45,5 @@ export function attemptEvent(record: AttemptRecord): RunEvent {
   };
 }
 
-/** Seeded random numbers (mulberry32) and log-normal samples, for reproducible tests. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function logNormal(rand: () => number, median: number, sigma: number): number {
-  const u = Math.max(rand(), 1e-12);
-  return median * Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand()));
-}
+/** Seeded random numbers and log-normal samples, for reproducible tests. */
+export { logNormal, mulberry32 as seeded } from '@graphwright/shared';

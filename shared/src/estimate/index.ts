@@ -7,6 +7,7 @@ export {
   type Visits,
 } from './flow';
 export * from './graph';
+export * from './histogram';
 export * from './recency';
 export * from './sketch';
 export * from './types';

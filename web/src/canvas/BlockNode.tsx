@@ -1,8 +1,10 @@
 import type { Block, BlockType, Diagnostic } from '@graphwright/shared';
 import { Handle, type NodeProps, type NodeTypes, Position } from '@xyflow/react';
 import { memo, type ReactNode } from 'react';
+import { useEstimate } from '../estimate/context';
+import { EstimateBadge } from '../estimate/EstimateBadge';
 import { BlockRunLine } from '../run/BlockRunLine';
-import { useEditor } from '../store/context';
+import { useEditor, useEditorActions } from '../store/context';
 import { BLOCK_LABELS } from '../store/defaults';
 import type { BlockStatus } from '../store/types';
 import { renderProbe } from './probe';
@@ -78,12 +80,16 @@ function BlockNodeFrame({ id, selected, type }: { id: string; selected: boolean;
   const block = useEditor((s) => s.blockLookup.get(id));
   const status = useEditor((s) => s.status.get(id) ?? 'idle');
   const diagnostics = useEditor((s) => s.diagnosticsByBlock.get(id));
+  const prefix = useEditor((s) => s.scopePrefix);
+  const critical = useEstimate((s) => s.visible && s.critical.has(prefix + id));
+  const actions = useEditorActions();
   if (!block) return null;
   return (
     <div
-      className={`block-node block-${type} status-${status}${selected ? ' is-selected' : ''}`}
+      className={`block-node block-${type} status-${status}${selected ? ' is-selected' : ''}${critical ? ' on-critical' : ''}`}
       data-testid={`block-node-${id}`}
       data-status={status}
+      data-critical={critical ? 'true' : undefined}
     >
       {type !== 'input' && (
         <Handle type="target" position={Position.Left} data-testid={`handle-in-${id}`} aria-label="input" />
@@ -96,6 +102,18 @@ function BlockNodeFrame({ id, selected, type }: { id: string; selected: boolean;
         <DiagnosticBadge list={diagnostics} testId={`diag-badge-${id}`} />
       </div>
       <div className="block-summary">{summaryOf(block)}</div>
+      {type === 'composite' && (
+        <button
+          type="button"
+          className="btn btn-small block-open nodrag"
+          onClick={() => actions.openComposite(id)}
+          title="Edit the graph inside this composite (double-click the block works too)"
+          data-testid={`open-composite-${id}`}
+        >
+          Open ▸
+        </button>
+      )}
+      <EstimateBadge id={id} type={type} />
       <BlockRunLine id={id} />
       <div className="block-foot">
         <span className="block-id">{id}</span>

@@ -6,13 +6,15 @@ import {
   Controls,
   type EdgeChange,
   type IsValidConnection,
+  MiniMap,
   type NodeChange,
+  type NodeMouseHandler,
   type OnDelete,
   ReactFlow,
   SelectionMode,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useMemo, useRef } from 'react';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useEditor, useEditorActions, useEditorStore } from '../store/context';
 import { nodeTypes } from './BlockNode';
 import {
@@ -30,6 +32,17 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const PAN_BUTTONS = [1, 2];
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1.2 };
 const PRO_OPTIONS = { hideAttribution: true };
+
+const TYPE_COLORS: Record<string, string> = {
+  'gw-input': '#0c8599',
+  'gw-output': '#5f3dc4',
+  'gw-llm': '#3b5bdb',
+  'gw-transform': '#e8590c',
+  'gw-composite': '#2b8a3e',
+};
+function miniMapColor(n: { type?: string | undefined }): string {
+  return TYPE_COLORS[n.type ?? ''] ?? '#868e96';
+}
 
 function isBlockType(v: string): v is BlockType {
   return (BLOCK_TYPES as readonly string[]).includes(v);
@@ -57,7 +70,16 @@ export function Canvas({
   const selectedTransitions = useEditor((s) => s.selectedTransitions);
   const measured = useEditor((s) => s.measured);
   const cache = useRef(createFlowModelCache()).current;
-  const { screenToFlowPosition } = useReactFlow();
+  const scope = useEditor((s) => s.scope);
+  const { screenToFlowPosition, fitView } = useReactFlow();
+
+  // Opening or leaving a composite shows another graph: frame it once its nodes are measured.
+  const firstScope = useRef(scope);
+  useEffect(() => {
+    if (scope === firstScope.current) return;
+    const t = setTimeout(() => void fitView(FIT_OPTIONS), 50);
+    return () => clearTimeout(t);
+  }, [scope, fitView]);
 
   const nodes = useMemo(
     () => deriveNodes(blocks, selectedBlocks, measured, cache),
@@ -132,6 +154,13 @@ export function Canvas({
     [store],
   );
 
+  const onNodeDoubleClick: NodeMouseHandler<BlockFlowNode> = useCallback(
+    (_e, node) => {
+      if (store.getState().blockLookup.get(node.id)?.type === 'composite') actions.openComposite(node.id);
+    },
+    [store, actions],
+  );
+
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(BLOCK_DRAG_TYPE)) {
       e.preventDefault();
@@ -173,6 +202,8 @@ export function Canvas({
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         edgesReconnectable={!readOnly}
+        onNodeDoubleClick={readOnly ? undefined : onNodeDoubleClick}
+        zoomOnDoubleClick={false}
         isValidConnection={isValidConnection}
         onNodeDragStart={actions.endCoalescing}
         onNodeDragStop={actions.endCoalescing}
@@ -192,6 +223,7 @@ export function Canvas({
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
+        <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Mini map" />
       </ReactFlow>
     </div>
   );

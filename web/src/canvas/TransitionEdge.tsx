@@ -1,5 +1,7 @@
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, type EdgeTypes, getBezierPath } from '@xyflow/react';
 import { memo } from 'react';
+import { useEstimate } from '../estimate/context';
+import { stepKey } from '../estimate/estimate-store';
 import { useRun } from '../run/context';
 import { useEditor, useEditorActions } from '../store/context';
 import { DiagnosticBadge } from './BlockNode';
@@ -29,6 +31,10 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps) {
   const routing = useEditor((s) => (t ? (s.blockLookup.get(t.from)?.routing ?? 'first') : 'first'));
   const diagnostics = useEditor((s) => s.diagnosticsByTransition.get(id));
   const taken = useRun((s) => s.shown?.taken.get(id) ?? 0);
+  const prefix = useEditor((s) => s.scopePrefix);
+  const critical = useEstimate(
+    (s) => s.visible && t !== undefined && s.criticalSteps.has(stepKey(prefix + t.from, prefix + t.to)),
+  );
   const actions = useEditorActions();
   const [path, labelX, labelY] =
     props.source === props.target
@@ -46,7 +52,7 @@ export const TransitionEdge = memo(function TransitionEdge(props: EdgeProps) {
         id={id}
         path={path}
         markerEnd={markerEnd}
-        className={`transition-path${t.else ? ' is-else' : ''}${hasError ? ' has-error' : ''}${taken > 0 ? ' is-taken' : ''}`}
+        className={`transition-path${t.else ? ' is-else' : ''}${hasError ? ' has-error' : ''}${taken > 0 ? ' is-taken' : ''}${critical ? ' on-critical' : ''}`}
         interactionWidth={24}
       />
       {showLabel && (

@@ -1,10 +1,17 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { defaultModelOf, useProviders } from '../api/providers';
 import { confirmDialog, downloadText, fileNameFor } from '../app/feedback';
 import { navigate, setNavigationGuard } from '../app/router';
+import { Breadcrumbs } from '../canvas/Breadcrumbs';
 import { Canvas } from '../canvas/Canvas';
+import '../estimate/estimate.css';
 import { Palette } from '../canvas/Palette';
+import { BlockHistory } from '../estimate/BlockHistory';
+import { EstimateProvider } from '../estimate/context';
+import { EstimateBar } from '../estimate/EstimateBar';
+import { createEstimateStore } from '../estimate/estimate-store';
+import { useEstimateFeed } from '../estimate/use-estimate-feed';
 import { Inspector } from '../inspector/Inspector';
 import { RunProvider } from '../run/context';
 import { RunDock } from '../run/RunDock';
@@ -12,7 +19,9 @@ import { createRunController } from '../run/run-controller';
 import { createRunStore } from '../run/run-store';
 import { EditorStoreProvider } from '../store/context';
 import { createEditorStore, type EditorStore, isDirty } from '../store/store';
+import { useGraphCommands } from './graph-commands';
 import { ProblemsPanel } from './ProblemsPanel';
+import { ShortcutsHelp } from './ShortcutsHelp';
 import { Toolbar } from './Toolbar';
 import { useGraphSession } from './use-graph-session';
 import { useLiveValidation } from './use-live-validation';
@@ -71,9 +80,20 @@ function EditorWorkspace({ id, store }: { id: string; store: EditorStore }) {
     [providers],
   );
   const [showVersions, setShowVersions] = useState(false);
+  const [showHelp, setShowHelp] = useState(false);
+  const closeHelp = useCallback(() => setShowHelp(false), []);
+  const estimates = useMemo(() => createEstimateStore(), []);
+  const commands = useGraphCommands();
+  useEstimateFeed(estimates, id, session.phase === 'ready' ? session.version : undefined);
   useLiveValidation(store);
   useUnsavedGuard(store);
-  useEditorShortcuts({ save: () => void save() });
+  useEditorShortcuts({
+    save: () => void save(),
+    layout: () => void commands.layout(),
+    group: commands.group,
+    ungroup: commands.ungroup,
+    help: () => setShowHelp(true),
+  });
   const title = session.phase === 'ready' || session.phase === 'invalid' ? session.name : undefined;
   useEffect(() => {
     document.title = title ? `${title} · Graphwright` : 'Graphwright';
@@ -115,37 +135,45 @@ function EditorWorkspace({ id, store }: { id: string; store: EditorStore }) {
 
   return (
     <RunProvider store={runStore} controller={runController}>
-      <div className="editor" data-testid="editor">
-        <Toolbar
-          graphId={id}
-          name={session.name}
-          version={session.version}
-          saving={saving}
-          showVersions={showVersions}
-          onSave={() => void save()}
-          onRename={rename}
-          onToggleVersions={() => setShowVersions((v) => !v)}
-          onReplace={replaceFrom}
-        />
-        <div className="editor-body">
-          <Palette defaultModel={defaultModel} />
-          <div className="editor-center">
-            <Canvas defaultModel={defaultModel} />
-            <ProblemsPanel />
-            <RunDock graphId={id} editorVersion={session.version} />
+      <EstimateProvider store={estimates}>
+        <div className="editor" data-testid="editor">
+          <Toolbar
+            graphId={id}
+            name={session.name}
+            version={session.version}
+            saving={saving}
+            showVersions={showVersions}
+            onSave={() => void save()}
+            onRename={rename}
+            onToggleVersions={() => setShowVersions((v) => !v)}
+            onReplace={replaceFrom}
+            commands={commands}
+            onHelp={() => setShowHelp(true)}
+          />
+          <div className="editor-body">
+            <Palette defaultModel={defaultModel} />
+            <div className="editor-center">
+              <EstimateBar />
+              <Breadcrumbs graphName={session.name} />
+              <Canvas defaultModel={defaultModel} />
+              <BlockHistory graphId={id} />
+              <ProblemsPanel />
+              <RunDock graphId={id} editorVersion={session.version} />
+            </div>
+            {showVersions && (
+              <VersionsPanel
+                graphId={id}
+                current={session.version}
+                refreshKey={versionsKey}
+                onRestore={(v) => void restore(v)}
+                onClose={() => setShowVersions(false)}
+              />
+            )}
+            <Inspector providers={providers} />
           </div>
-          {showVersions && (
-            <VersionsPanel
-              graphId={id}
-              current={session.version}
-              refreshKey={versionsKey}
-              onRestore={(v) => void restore(v)}
-              onClose={() => setShowVersions(false)}
-            />
-          )}
-          <Inspector providers={providers} />
+          {showHelp && <ShortcutsHelp onClose={closeHelp} />}
         </div>
-      </div>
+      </EstimateProvider>
     </RunProvider>
   );
 }

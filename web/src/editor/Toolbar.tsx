@@ -6,6 +6,7 @@ import { ShareButton } from '../share/ShareDialog';
 import { useEditor, useEditorActions, useEditorStore } from '../store/context';
 import { isDirty } from '../store/store';
 import { useClipboardCommands } from './clipboard-commands';
+import type { GraphCommands } from './graph-commands';
 
 const mod = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl+';
 
@@ -62,6 +63,8 @@ export function Toolbar({
   onRename,
   onToggleVersions,
   onReplace,
+  commands,
+  onHelp,
 }: {
   graphId: string;
   name: string;
@@ -72,6 +75,8 @@ export function Toolbar({
   onRename: (n: string) => Promise<boolean>;
   onToggleVersions: () => void;
   onReplace: (doc: unknown) => void;
+  commands: GraphCommands;
+  onHelp: () => void;
 }) {
   const store = useEditorStore();
   const actions = useEditorActions();
@@ -80,6 +85,11 @@ export function Toolbar({
   const canRedo = useEditor((s) => s.future.length > 0);
   const hasSelection = useEditor((s) => s.selectedBlocks.size + s.selectedTransitions.size > 0);
   const hasBlocksSelected = useEditor((s) => s.selectedBlocks.size > 0);
+  const oneComposite = useEditor(
+    (s) =>
+      s.selectedBlocks.size === 1 &&
+      s.blockLookup.get(s.selectedBlocks.values().next().value as string)?.type === 'composite',
+  );
   const clip = useClipboardCommands();
   const fileRef = useRef<HTMLInputElement>(null);
 
@@ -171,7 +181,47 @@ export function Toolbar({
       >
         Delete
       </button>
+      <span className="toolbar-sep" />
+      <button
+        type="button"
+        className="btn"
+        onClick={commands.group}
+        disabled={!hasBlocksSelected}
+        title={`Group the selected blocks into a composite (${mod}G)`}
+        data-testid="group"
+      >
+        Group
+      </button>
+      <button
+        type="button"
+        className="btn"
+        onClick={commands.ungroup}
+        disabled={!oneComposite}
+        title={`Replace the selected composite by the blocks inside it (${mod}Shift+G)`}
+        data-testid="ungroup"
+      >
+        Ungroup
+      </button>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => void commands.layout()}
+        title="Lay the graph out left to right (Shift+L)"
+        data-testid="auto-layout"
+      >
+        Layout
+      </button>
       <span className="toolbar-spacer" />
+      <button
+        type="button"
+        className="btn btn-ghost"
+        onClick={onHelp}
+        title="Keyboard shortcuts (?)"
+        aria-label="Keyboard shortcuts"
+        data-testid="shortcuts"
+      >
+        ?
+      </button>
       <button
         type="button"
         className={`btn${showVersions ? ' is-on' : ''}`}

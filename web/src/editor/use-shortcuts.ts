@@ -6,12 +6,18 @@ const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 
 export interface ShortcutHandlers {
   save(): void;
+  layout(): void;
+  group(): void;
+  ungroup(): void;
+  help(): void;
 }
 
 /**
  * Editor keyboard shortcuts: ⌘/Ctrl-S save (anywhere), and, outside text fields, undo/redo
  * (⌘/Ctrl-Z, ⇧⌘/Ctrl-Shift-Z, Ctrl-Y), duplicate (⌘/Ctrl-D), select all (⌘/Ctrl-A), Escape to
- * deselect, and copy/cut/paste of blocks through the system clipboard. Delete/Backspace is the canvas's.
+ * deselect (or leave an open composite), group/ungroup (⌘/Ctrl-G, with Shift), auto-layout (Shift-L),
+ * "?" for the list, and copy/cut/paste of blocks through the system clipboard. Delete/Backspace is
+ * the canvas's.
  */
 export function useEditorShortcuts(handlers: ShortcutHandlers): void {
   const store = useEditorStore();
@@ -28,8 +34,12 @@ export function useEditorShortcuts(handlers: ShortcutHandlers): void {
         ref.current.save();
         return;
       }
-      if (isEditableTarget(e.target) || document.querySelector('[data-testid="confirm-dialog"]')) return;
-      const { actions } = store.getState();
+      if (
+        isEditableTarget(e.target) ||
+        document.querySelector('[data-testid="confirm-dialog"], [data-testid="shortcuts-help"]')
+      )
+        return;
+      const { actions, scope, selectedBlocks, selectedTransitions } = store.getState();
       if (mod && key === 'z') {
         e.preventDefault();
         if (e.shiftKey) actions.redo();
@@ -43,8 +53,21 @@ export function useEditorShortcuts(handlers: ShortcutHandlers): void {
       } else if (mod && key === 'a') {
         e.preventDefault();
         actions.selectAll();
+      } else if (mod && key === 'g') {
+        e.preventDefault();
+        if (e.shiftKey) ref.current.ungroup();
+        else ref.current.group();
+      } else if (!mod && e.shiftKey && key === 'l') {
+        e.preventDefault();
+        ref.current.layout();
+      } else if (e.key === '?') {
+        e.preventDefault();
+        ref.current.help();
       } else if (key === 'escape') {
-        actions.clearSelection();
+        // Nothing selected inside a composite: Escape goes back out to the graph around it.
+        if (selectedBlocks.size + selectedTransitions.size === 0 && scope.length > 0)
+          actions.closeScopes(scope.length - 1);
+        else actions.clearSelection();
       }
     };
     const onCopy = (e: ClipboardEvent) => {

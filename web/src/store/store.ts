@@ -4,7 +4,9 @@ import { applyGraphChanges, fromDocument, indexGraph, toDocument } from './chang
 import { type ClipboardPayload, copyPayload, preparePaste } from './clipboard';
 import { BLOCK_LABELS, isValidId, newBlock, transitionIdFor, uniqueId } from './defaults';
 import { type DiagnosticsIndex, EMPTY_DIAGNOSTICS, indexDiagnostics } from './diagnostics';
+import { groupBlocks, ungroupBlock } from './grouping';
 import { rewriteBlockRefs, rewriteTransitionRefs } from './refs';
+import { childData, foldScopes, type ScopeFrame, writeBack } from './scope';
 import type { ApplyOptions, BlockStatus, Dimensions, GraphChange, GraphData, GraphIndex, XY } from './types';
 
 export interface EditorActions {
@@ -48,6 +50,17 @@ export interface EditorActions {
   /** Pastes blocks with fresh ids, selects them, returns their ids. */
   paste(payload: ClipboardPayload, offset?: XY): string[];
   duplicateSelection(): string[];
+
+  /** Opens a composite's nested graph for editing (its own undo history); false when not a composite. */
+  openComposite(id: string): boolean;
+  /** Closes open composites down to `depth` (0: the top-level graph), writing each back as one undo step. */
+  closeScopes(depth: number): void;
+  /** The top-level document's data, with open composites written back (what is saved). */
+  rootSnapshot(): GraphData;
+  /** Moves the selected blocks into a new composite; returns its id, or an error message to show. */
+  groupSelection(): { id: string } | { error: string };
+  /** Replaces a composite by the blocks inside it; returns an error message to show, or undefined. */
+  ungroup(id: string): string | undefined;
 }
 
 export interface EditorState extends GraphData, GraphIndex, DiagnosticsIndex {
@@ -61,6 +74,10 @@ export interface EditorState extends GraphData, GraphIndex, DiagnosticsIndex {
   readonly future: readonly GraphData[];
   /** The snapshot the server holds; undefined for a document never saved. */
   readonly saved: GraphData | undefined;
+  /** Composites opened for editing, outermost first ([] when the top-level graph is shown). */
+  readonly scope: readonly ScopeFrame[];
+  /** Scoped-id prefix of the shown graph: '' at the top, 'outer/inner/' inside composites. */
+  readonly scopePrefix: string;
   readonly actions: EditorActions;
 }
 
@@ -83,6 +100,16 @@ export const EMPTY_DOCUMENT: GraphDocument = {
 };
 
 const NO_IDS: ReadonlySet<string> = new Set();
+const NO_SCOPE: readonly ScopeFrame[] = [];
+
+function prefixOf(scope: readonly ScopeFrame[]): string {
+  return scope.length === 0 ? '' : `${scope.map((f) => f.blockId).join('/')}/`;
+}
+
+/** What belongs to the shown graph only and starts fresh when another graph is shown. */
+function sceneReset(): Pick<EditorState, 'selectedBlocks' | 'selectedTransitions' | 'measured' | 'status'> {
+  return { selectedBlocks: NO_IDS, selectedTransitions: NO_IDS, measured: new Map(), status: new Map() };
+}
 
 function pruneSet(set: ReadonlySet<string>, exists: (id: string) => boolean): ReadonlySet<string> {
   for (const id of set) {
@@ -91,9 +118,13 @@ function pruneSet(set: ReadonlySet<string>, exists: (id: string) => boolean): Re
   return set;
 }
 
-export function isDirty(s: Pick<EditorState, 'saved' | 'meta' | 'blocks' | 'transitions'>): boolean {
+export function isDirty(
+  s: Pick<EditorState, 'saved' | 'meta' | 'blocks' | 'transitions'> & { scope?: readonly ScopeFrame[] },
+): boolean {
   const saved = s.saved;
-  return !saved || saved.meta !== s.meta || saved.blocks !== s.blocks || saved.transitions !== s.transitions;
+  if (!saved) return true;
+  const root = s.scope && s.scope.length > 0 ? foldScopes(s.scope, s) : s;
+  return saved.meta !== root.meta || saved.blocks !== root.blocks || saved.transitions !== root.transitions;
 }
 
 /** Creates one editor store: the document, its lookups, selection, run status, diagnostics and undo history. */
@@ -174,13 +205,16 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
           past: [],
           future: [],
           saved: opts.saved ? data : undefined,
+          scope: NO_SCOPE,
+          scopePrefix: '',
         });
       },
       markSaved(data) {
-        set({ saved: data ?? snapshot() });
+        set({ saved: data ?? actions.rootSnapshot() });
       },
-      document: () => toDocument(get()),
+      document: () => toDocument(actions.rootSnapshot()),
       snapshot,
+      rootSnapshot: () => foldScopes(get().scope, snapshot()),
 
       setSelection(sel) {
         set({
@@ -193,7 +227,10 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
         const key = kind === 'block' ? 'selectedBlocks' : 'selectedTransitions';
         const cur = s[key];
         let next: Set<string> | undefined;
+        const exists = kind === 'block' ? s.blockLookup : s.transitionLookup;
         for (const c of changes) {
+          // A click that opened a composite still reports its node: that id is not in this graph.
+          if (c.selected && !exists.has(c.id)) continue;
           if (cur.has(c.id) === c.selected && !next) continue;
           next ??= new Set(cur);
           if (c.selected) next.add(c.id);
@@ -332,6 +369,61 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
         const payload = actions.copySelection();
         return payload ? actions.paste(payload) : [];
       },
+
+      openComposite(id) {
+        const s = get();
+        const block = s.blockLookup.get(id);
+        if (block?.type !== 'composite') return false;
+        lastKey = undefined;
+        const child = childData(block);
+        const frame: ScopeFrame = {
+          blockId: id,
+          name: block.name || id,
+          parent: snapshot(),
+          past: s.past,
+          future: s.future,
+          opened: child,
+        };
+        const scope = [...s.scope, frame];
+        install(child, { ...sceneReset(), past: [], future: [], scope, scopePrefix: prefixOf(scope) });
+        return true;
+      },
+      closeScopes(depth) {
+        let s = get();
+        while (s.scope.length > Math.max(0, depth)) {
+          const frame = s.scope[s.scope.length - 1] as ScopeFrame;
+          const child = snapshot();
+          const parent = writeBack(frame, child);
+          const changed = parent !== frame.parent;
+          const past = changed ? [...frame.past, frame.parent] : frame.past;
+          const scope = s.scope.slice(0, -1);
+          lastKey = undefined;
+          install(parent, {
+            ...sceneReset(),
+            selectedBlocks: new Set([frame.blockId]),
+            past,
+            future: changed ? [] : frame.future,
+            scope,
+            scopePrefix: prefixOf(scope),
+          });
+          s = get();
+        }
+      },
+      groupSelection() {
+        const s = get();
+        const r = groupBlocks(snapshot(), s.selectedBlocks);
+        if ('error' in r) return r;
+        actions.apply([{ type: 'document.replace', doc: toDocument(r.data) }]);
+        actions.setSelection({ blocks: [r.id] });
+        return { id: r.id };
+      },
+      ungroup(id) {
+        const r = ungroupBlock(snapshot(), id);
+        if ('error' in r) return r.error;
+        actions.apply([{ type: 'document.replace', doc: toDocument(r.data) }]);
+        actions.setSelection({ blocks: r.ids });
+        return undefined;
+      },
     };
 
     const initial = options.doc ?? EMPTY_DOCUMENT;
@@ -347,6 +439,8 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
       past: [],
       future: [],
       saved: options.saved ? data : undefined,
+      scope: NO_SCOPE,
+      scopePrefix: '',
       actions,
     };
   });

@@ -12,6 +12,7 @@ import {
   type ModelEstimates,
   type RecencyOptions,
   type RunEvent,
+  type SketchJSON,
   scopedId,
 } from '@graphwright/shared';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -26,6 +27,7 @@ import {
   type TransitionCount,
   type VisitCount,
 } from './reads';
+import { type RecentAttempt, type RecentQuery, readRecentAttempts } from './recent';
 import { Retention, type RetentionOptions } from './retention';
 import {
   ATTEMPT_PARAMS,
@@ -103,11 +105,15 @@ export interface StatsStore {
   /** Flushes, stops the timers; later events are dropped (and counted). */
   close(): void;
   estimateBlock(identity: BlockIdentity, ctx?: EstimateContext): BlockEstimate | undefined;
+  /** The estimate with the latency sketch behind it (for a histogram); undefined without history. */
+  blockHistory(identity: BlockIdentity, ctx?: EstimateContext): BlockHistory | undefined;
   estimateGraph(
     compiled: CompiledGraph,
     ctx: { graphId: string },
     opts?: GraphEstimateOptions,
   ): GraphEstimate;
+  /** The newest attempts of one block, newest first (a bounded read). */
+  recentAttempts(q: RecentQuery): RecentAttempt[];
   transitionCounts(graphId: string): TransitionCount[];
   visitCounts(graphId: string): VisitCount[];
   /** What the LLM service's model selection reads. */
@@ -119,7 +125,14 @@ export interface StatsStore {
   counters(): StatsCounters;
 }
 
-export type { TransitionCount, VisitCount };
+export interface BlockHistory {
+  readonly estimate: BlockEstimate;
+  readonly sketch: SketchJSON;
+  /** The block version whose history this is (the previous one when the estimate falls back). */
+  readonly version: string;
+}
+
+export type { RecentAttempt, RecentQuery, TransitionCount, VisitCount };
 
 const SEP = '\u0001';
 const MAX_LINEAGE_STEPS = 5;
@@ -364,10 +377,33 @@ class SqliteStatsStore implements StatsStore {
   // ─── Read side ───────────────────────────────────────────────────────────────────────────────
 
   estimateBlock(identity: BlockIdentity, ctx: EstimateContext = {}): BlockEstimate | undefined {
+    const r = this.resolve(identity, ctx);
+    if (!r) return undefined;
+    return r.version === undefined
+      ? r.agg.estimate()
+      : { ...r.agg.estimate(), fromPreviousVersion: r.version };
+  }
+
+  blockHistory(identity: BlockIdentity, ctx: EstimateContext = {}): BlockHistory | undefined {
+    const r = this.resolve(identity, ctx);
+    if (!r) return undefined;
+    return {
+      estimate:
+        r.version === undefined ? r.agg.estimate() : { ...r.agg.estimate(), fromPreviousVersion: r.version },
+      sketch: r.agg.sketch.toJSON(),
+      version: r.version ?? identity.version,
+    };
+  }
+
+  /** The aggregate an estimate reads; `version` is set when it is a previous version's. */
+  private resolve(
+    identity: BlockIdentity,
+    ctx: EstimateContext,
+  ): { agg: AttemptAggregate; version: string | undefined } | undefined {
     const provider = ctx.provider ?? '';
     const model = ctx.model ?? '';
     const cur = this.aggs.get(identity.name, identity.type, identity.version, provider, model);
-    if (cur && cur.count >= this.minSamples) return cur.estimate();
+    if (cur && cur.count >= this.minSamples) return { agg: cur, version: undefined };
     // Too little history on this version: walk back along the lineage to one that has enough.
     let best: { agg: AttemptAggregate; version: string } | undefined;
     let name = identity.name;
@@ -381,12 +417,12 @@ class SqliteStatsStore implements StatsStore {
       version = prev.version;
       const a = this.aggs.get(name, type, version, provider, model);
       if (!a) continue;
-      if (a.count >= this.minSamples) return { ...a.estimate(), fromPreviousVersion: version };
+      if (a.count >= this.minSamples) return { agg: a, version };
       if (a.count > (best?.agg.count ?? cur?.count ?? 0)) best = { agg: a, version };
     }
     // None has enough: show whichever has the most, labelled when it is not this version.
-    if (best) return { ...best.agg.estimate(), fromPreviousVersion: best.version };
-    return cur?.estimate();
+    if (best) return best;
+    return cur ? { agg: cur, version: undefined } : undefined;
   }
 
   estimateGraph(
@@ -419,6 +455,10 @@ class SqliteStatsStore implements StatsStore {
       },
       opts,
     );
+  }
+
+  recentAttempts(q: RecentQuery): RecentAttempt[] {
+    return readRecentAttempts(this.sqlite, q);
   }
 
   transitionCounts(graphId: string): TransitionCount[] {
