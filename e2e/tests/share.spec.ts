@@ -58,6 +58,8 @@ test('a shared run opens read-only in a fresh profile with its trace; fork works
   await expect(viewer.getByTestId('run-outputs')).toContainText('Write two sentences about tea.');
   await expect(viewer.getByTestId('share-overlay-totals')).toContainText('Expected per run');
   await expect(viewer.getByTestId('share-overlay-write')).toBeVisible();
+  // The estimate overlay on the canvas, as it was when the link was made (one recorded call).
+  await expect(viewer.getByTestId('est-samples-write')).toHaveText('n=1');
   // Nothing to run, edit, save or fork a run from.
   for (const testId of ['run-start', 'run-submit', 'save', 'palette-llm', 'run-close', 'tl-checkpoint'])
     await expect(viewer.getByTestId(testId)).toHaveCount(0);
@@ -87,7 +89,16 @@ test('a shared run opens read-only in a fresh profile with its trace; fork works
   await expect(viewer.getByTestId('graph-name')).toHaveText('Shared run (fork)');
   await expect(viewer.getByTestId('save-state')).toHaveText(/Saved · v1/);
 
+  // Later runs change the author's estimate, not the one stored with the link.
+  await page.getByTestId('share-close').click();
+  await startRun(page);
+  await waitForPhase(page, 'finished');
+  await expect(page.getByTestId('est-samples-write')).toHaveText('n=2');
+  await viewer.goto(url);
+  await expect(viewer.getByTestId('est-samples-write')).toHaveText('n=1');
+
   // Revoke: the link now says so.
+  await page.getByTestId('share-open').click();
   await page.getByTestId('share-link-row').first().getByTestId('share-link-revoke').click();
   await expect(page.getByTestId('share-link-row').first()).toHaveAttribute('data-revoked', 'true');
   await expect(page.getByTestId('share-link-row').first().getByTestId('share-link-revoked')).toBeVisible();
