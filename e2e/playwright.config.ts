@@ -1,17 +1,19 @@
 import { defineConfig, devices } from '@playwright/test';
 
-import { ACCESS_TOKEN, fakePort, port, tokenPort } from './tests/servers';
+import { ACCESS_TOKEN, CANARY_KEY, fakePort, port, tokenPort } from './tests/servers';
 
 const providers = JSON.stringify([
   {
     id: 'fake',
     displayName: 'Fake OpenAI-compatible',
     baseUrl: `http://127.0.0.1:${fakePort}/v1`,
+    // The key is a canary: the security tests look for it in every response the browser gets.
+    apiKeyEnv: 'GW_E2E_FAKE_KEY',
     models: [{ id: 'echo', inputPer1M: 1, outputPer1M: 2 }],
   },
 ]);
 // Simulated calls take twice their usual time, so a run can be watched, cancelled and reloaded.
-const serverEnv = `GW_LOG_LEVEL=warn GW_SIM_SEED=7 GW_SIM_LATENCY_SCALE=2 GW_PROVIDERS='${providers}'`;
+const serverEnv = `GW_LOG_LEVEL=warn GW_SIM_SEED=7 GW_SIM_LATENCY_SCALE=2 GW_E2E_FAKE_KEY=${CANARY_KEY} GW_PROVIDERS='${providers}'`;
 
 /** Browser tests against the real server (built web app + API on one port, simulated provider, temp data folder). */
 export default defineConfig({

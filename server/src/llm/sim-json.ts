@@ -113,7 +113,10 @@ function numberValue(s: Schema, rand: Rand, m: PromptMaterial, integer: boolean)
   const a = lo ?? (hi !== undefined ? hi - 100 : 0);
   const b = hi ?? a + 100;
   const n = a + rand() * (b - a);
-  return integer ? Math.min(Math.max(Math.ceil(a), Math.round(n)), Math.floor(b)) : Math.round(n * 100) / 100;
+  if (integer) return Math.min(Math.max(Math.ceil(a), Math.round(n)), Math.floor(b));
+  // Two decimals read better, unless rounding leaves the range (0.004 with exclusiveMinimum 0).
+  const r = Math.round(n * 100) / 100;
+  return r >= a && r <= b ? r : n;
 }
 
 /** A value valid against `schema` (for the schemas block outputs use), chosen by `rand`. */

@@ -86,4 +86,37 @@ describe('share links', () => {
     expect(opened.text).toContain('Single prompt');
     expect(opened.text).not.toContain('Renamed later');
   });
+
+  it('a run link keeps the estimate as it was when shared, whatever runs follow', async () => {
+    const { caller } = makeCaller(services);
+    const { id } = await caller.graph.import({ doc: example('single-prompt') });
+    const first = await caller.run.start({ graphId: id, input: { question: 'one' } });
+    await services.runs.waitStored(first.runId);
+    const link = await caller.share.createForRun({ runId: first.runId });
+    const samples = (snapshot: unknown) =>
+      (snapshot as { estimate: { blocks: { blockId: string; samples: number }[] } }).estimate.blocks.find(
+        (b) => b.blockId === 'answer',
+      )?.samples;
+    const opened = await caller.share.open({ id: link.id });
+    expect(samples(opened.snapshot)).toBe(1);
+
+    const second = await caller.run.start({ graphId: id, input: { question: 'two' } });
+    await services.runs.waitStored(second.runId);
+    services.stats.flush();
+    const now = await caller.estimate.graph({ graphId: id });
+    expect(now.estimate.blocks.find((b) => b.blockId === 'answer')?.samples).toBe(2);
+    expect(samples((await caller.share.open({ id: link.id })).snapshot)).toBe(1);
+  });
+
+  it('a paused run can be shared as it stands', async () => {
+    const { caller } = makeCaller(services);
+    const { id } = await caller.graph.import({ doc: example('single-prompt') });
+    const { runId } = await caller.run.start({
+      graphId: id,
+      input: { question: 'q' },
+      options: { interruptBefore: ['answer'] },
+    });
+    await services.runs.waitStored(runId);
+    await expect(caller.share.createForRun({ runId })).resolves.toMatchObject({ kind: 'run' });
+  });
 });

@@ -126,7 +126,8 @@ export function PausedPanel() {
   const runId = useRun((s) => s.runId);
   const busy = useRun((s) => s.busy);
   const controller = useRunController();
-  const cps = useCheckpoints(runId, run?.checkpoints.length ?? 0);
+  // A read-only view asks nothing of the protected run API (it may have no access token).
+  const cps = useCheckpoints(controller ? runId : undefined, run?.checkpoints.length ?? 0);
   if (run?.phase !== 'interrupted' || !run.interrupt || !controller) return null;
   const last = cps?.[cps.length - 1];
   return (

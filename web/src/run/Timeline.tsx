@@ -103,21 +103,34 @@ export function Timeline() {
           <div className="tl-row tl-checkpoints" data-testid="timeline-checkpoints">
             <span className="tl-label">Checkpoints</span>
             <div className="tl-track">
-              {full.checkpoints.map((c) => (
-                <button
-                  key={c.id}
-                  type="button"
-                  className="tl-checkpoint"
-                  style={{ left: pct(c.at, t0, t1) }}
-                  title={`Checkpoint at step ${c.step} (+${fmtMs(c.at - t0)}): fork a new run from here`}
-                  aria-label={`Fork from checkpoint at step ${c.step}`}
-                  disabled={!controller || running}
-                  onClick={() => void controller?.fork(c.id)}
-                  data-testid="tl-checkpoint"
-                >
-                  ◆
-                </button>
-              ))}
+              {full.checkpoints.map((c) =>
+                !controller ? (
+                  // A shared view shows where checkpoints were written; forking needs the editor.
+                  <span
+                    key={c.id}
+                    className="tl-checkpoint"
+                    style={{ left: pct(c.at, t0, t1) }}
+                    title={`Checkpoint at step ${c.step} (+${fmtMs(c.at - t0)})`}
+                    data-testid="tl-checkpoint-mark"
+                  >
+                    ◆
+                  </span>
+                ) : (
+                  <button
+                    key={c.id}
+                    type="button"
+                    className="tl-checkpoint"
+                    style={{ left: pct(c.at, t0, t1) }}
+                    title={`Checkpoint at step ${c.step} (+${fmtMs(c.at - t0)}): fork a new run from here`}
+                    aria-label={`Fork from checkpoint at step ${c.step}`}
+                    disabled={running}
+                    onClick={() => void controller?.fork(c.id)}
+                    data-testid="tl-checkpoint"
+                  >
+                    ◆
+                  </button>
+                ),
+              )}
             </div>
           </div>
         )}

@@ -1,8 +1,8 @@
 import '../run/run.css';
 import './share.css';
 import {
-  type BlockGraphEstimate,
   type GraphDocument,
+  type GraphEstimate,
   graphDocumentSchema,
   type RunEvent,
 } from '@graphwright/shared';
@@ -15,6 +15,9 @@ import { toast } from '../app/feedback';
 import { graphPath, navigate } from '../app/router';
 import { Canvas } from '../canvas/Canvas';
 import { BlockRunPanel } from '../run/BlockRunView';
+import '../estimate/estimate.css';
+import { EstimateProvider } from '../estimate/context';
+import { createEstimateStore } from '../estimate/estimate-store';
 import { RunProvider, useRun } from '../run/context';
 import { fmtJson, fmtMs, fmtUsd } from '../run/format';
 import { RunSummary } from '../run/RunPanel';
@@ -31,16 +34,15 @@ type View =
   | { phase: 'ready'; opened: Opened; doc: GraphDocument | undefined };
 
 /** The estimate stored with a run link (as the author saw it), when it has the expected shape. */
-function storedEstimate(snapshot: unknown, version: number): EstimateInfo | undefined {
+function storedGraphEstimate(snapshot: unknown): GraphEstimate | undefined {
   const est = (snapshot as { estimate?: { blocks?: unknown; totals?: unknown } } | null)?.estimate;
   if (!est || !Array.isArray(est.blocks) || typeof est.totals !== 'object' || est.totals === null)
     return undefined;
-  const blocks = est.blocks as BlockGraphEstimate[];
-  return {
-    version,
-    blocks: new Map(blocks.map((b) => [b.scopedId, b])),
-    totals: est.totals as EstimateInfo['totals'],
-  };
+  return est as GraphEstimate;
+}
+
+function asRunEstimate(est: GraphEstimate, version: number): EstimateInfo {
+  return { version, blocks: new Map(est.blocks.map((b) => [b.scopedId, b])), totals: est.totals };
 }
 
 function useSharedView(id: string): View {
@@ -57,7 +59,12 @@ function useSharedView(id: string): View {
         if (!live) return;
         const code =
           e instanceof TRPCClientError ? (e.data as { code?: string } | undefined)?.code : undefined;
-        setView({ phase: 'gone', revoked: code === 'FORBIDDEN', message: errorMessage(e) });
+        // A malformed id fails validation: to the viewer that is simply a link that does not exist.
+        const message =
+          code === 'BAD_REQUEST'
+            ? 'This share link does not exist: check that it was copied whole.'
+            : errorMessage(e);
+        setView({ phase: 'gone', revoked: code === 'FORBIDDEN', message });
       },
     );
     return () => {
@@ -217,6 +224,7 @@ export function SharePage({ id }: { id: string }) {
   const view = useSharedView(id);
   const store = useMemo(() => createEditorStore(), []);
   const runStore = useMemo(() => createRunStore({ editor: store }), [store]);
+  const estimates = useMemo(() => createEstimateStore(), []);
   const opened = view.phase === 'ready' ? view.opened : undefined;
   const doc = view.phase === 'ready' ? view.doc : undefined;
   useEffect(() => {
@@ -229,8 +237,12 @@ export function SharePage({ id }: { id: string }) {
     for (const e of opened.events as RunEvent[]) actions.receive(e);
     actions.flush();
     actions.setConnection('ended');
-    actions.setEstimate(storedEstimate(opened.snapshot, opened.graph.version));
-  }, [opened, doc, store, runStore]);
+    // The overlay as the author saw it when sharing: on the canvas badges and in the run views.
+    const est = storedGraphEstimate(opened.snapshot);
+    if (!est) return;
+    actions.setEstimate(asRunEstimate(est, opened.graph.version));
+    estimates.getState().actions.receive(opened.graph.version, est);
+  }, [opened, doc, store, runStore, estimates]);
   useEffect(() => {
     document.title = opened ? `${opened.graph.name} (shared) · Graphwright` : 'Shared link · Graphwright';
     return () => {
@@ -250,9 +262,11 @@ export function SharePage({ id }: { id: string }) {
   return (
     <EditorStoreProvider store={store}>
       <RunProvider store={runStore} controller={undefined}>
-        <ReactFlowProvider>
-          <SharedWorkspace shareId={id} opened={view.opened} doc={view.doc} />
-        </ReactFlowProvider>
+        <EstimateProvider store={estimates}>
+          <ReactFlowProvider>
+            <SharedWorkspace shareId={id} opened={view.opened} doc={view.doc} />
+          </ReactFlowProvider>
+        </EstimateProvider>
       </RunProvider>
     </EditorStoreProvider>
   );
