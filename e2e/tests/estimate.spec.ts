@@ -44,7 +44,7 @@ test('estimate badges and totals show recorded runs, follow a new run live, and 
   await expect(page.getByTestId('rf__edge-t_slow').locator('path.on-critical')).toHaveCount(1);
   await expect(page.getByTestId('rf__edge-t_slow_out').locator('path.on-critical')).toHaveCount(1);
   await expect(page.getByTestId('rf__edge-t_fast').locator('path.on-critical')).toHaveCount(0);
-  await expect(page.getByTestId('est-critical')).toHaveText('Critical path: Topic → Deep dive → Both');
+  await expect(page.getByTestId('est-critical')).toHaveText('Critical: Topic → Deep dive → Both');
 
   // Another run finishes (outside this page): the figures follow without a reload.
   await recordRun(request, id, { topic: 'cocoa' });

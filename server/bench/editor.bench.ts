@@ -67,7 +67,7 @@ function measure(url: string, blocks: number, rounds: number, chromium: string) 
 
 export const editorSuite: BenchSuite = {
   name: 'editor',
-  async run({ smoke }) {
+  async run({ smoke }): Promise<Record<string, number | string | null>> {
     const chromium = findChromium();
     if (!chromium)
       return {

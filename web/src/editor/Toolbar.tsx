@@ -62,7 +62,6 @@ export function Toolbar({
   onToggleVersions,
   onReplace,
   commands,
-  onHelp,
 }: {
   name: string;
   version: number;
@@ -73,7 +72,6 @@ export function Toolbar({
   onToggleVersions: () => void;
   onReplace: (doc: unknown) => void;
   commands: GraphCommands;
-  onHelp: () => void;
 }) {
   const store = useEditorStore();
   const actions = useEditorActions();
@@ -199,26 +197,7 @@ export function Toolbar({
       >
         Ungroup
       </button>
-      <button
-        type="button"
-        className="btn"
-        onClick={() => void commands.layout()}
-        title="Lay the graph out left to right (Shift+L)"
-        data-testid="auto-layout"
-      >
-        Layout
-      </button>
       <span className="toolbar-spacer" />
-      <button
-        type="button"
-        className="btn btn-ghost"
-        onClick={onHelp}
-        title="Keyboard shortcuts (?)"
-        aria-label="Keyboard shortcuts"
-        data-testid="shortcuts"
-      >
-        ?
-      </button>
       <button
         type="button"
         className={`btn${showVersions ? ' is-on' : ''}`}
