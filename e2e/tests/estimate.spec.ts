@@ -52,8 +52,13 @@ test('estimate badges and totals show recorded runs, follow a new run live, and 
   expect(after.estimate.blocks.find((b) => b.blockId === 'slow')?.samples).toBe(3);
   await expectFigures(page, after);
 
+  // A roomier picture for the README, then back to the usual size.
+  await page.setViewportSize({ width: 1600, height: 960 });
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await page.waitForTimeout(400);
   mkdirSync(resolve(repoRoot, 'docs/screenshots'), { recursive: true });
   await page.screenshot({ path: resolve(repoRoot, 'docs/screenshots/estimates.png') });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // The block's history: its latency histogram and its three attempts.
   await page.getByTestId('est-slow').click();
