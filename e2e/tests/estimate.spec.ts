@@ -87,6 +87,14 @@ test('a budget below the p95 estimate warns before Run', async ({ page, request 
   await page.getByTestId('budget-save').click();
   await expect(page.getByTestId('budget-warning')).toContainText(/p95 .* exceeds the 200 ms latency budget/);
   await expect(page.getByTestId('budget-edit')).toHaveText('Budget: p95 200 ms');
+  // Pressing Run asks first; declining starts nothing.
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText(
+    /exceeds the 200 ms latency budget.*Run anyway\?/,
+  );
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('confirm-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('run-summary')).toHaveCount(0);
   // The budget is part of the graph: undo removes it, and the warning with it.
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('budget-warning')).toHaveCount(0);

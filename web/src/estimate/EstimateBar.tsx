@@ -10,7 +10,7 @@ import { fmtPct } from './levels';
 type Budget = NonNullable<GraphDocument['budget']>;
 
 /** The top-level graph's budget (the shown graph may be a composite's nested one). */
-function rootBudget(s: EditorState): Budget | undefined {
+export function rootBudget(s: EditorState): Budget | undefined {
   const meta = s.scope.length > 0 ? s.scope[0]?.parent.meta : s.meta;
   return meta?.budget;
 }
