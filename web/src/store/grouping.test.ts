@@ -172,3 +172,22 @@ describe('problems inside an open composite', () => {
     ).toEqual(['top']);
   });
 });
+
+describe('saving from inside a composite', () => {
+  it('marks the whole document saved, and it stays saved when the composite is closed', () => {
+    const store = createEditorStore({ doc: example('composite-refine'), saved: true });
+    const a = store.getState().actions;
+    a.openComposite('refine');
+    const inner = store.getState().blocks.find((b) => b.type === 'llm');
+    a.moveBlocks([{ id: inner?.id as string, position: { x: 5, y: 5 } }]);
+    const snap = a.rootSnapshot();
+    expect(snap.blocks.map((b) => b.id)).toEqual(['input', 'refine', 'output']);
+    a.markSaved(snap);
+    expect(isDirty(store.getState())).toBe(false);
+    a.closeScopes(0);
+    expect(isDirty(store.getState())).toBe(false);
+    // The nested edit is still one undo step of the outer graph.
+    a.undo();
+    expect(isDirty(store.getState())).toBe(true);
+  });
+});
