@@ -62,7 +62,7 @@ test('estimate badges and totals show recorded runs, follow a new run live, and 
 
   // The block's history: its latency histogram and its three attempts.
   await page.getByTestId('est-slow').click();
-  await expect(page.getByTestId('est-popover')).toBeVisible();
+  await expect(page.getByTestId('est-popover')).toContainText('History of Deep dive');
   await expect(page.getByTestId('est-histogram')).toBeVisible();
   await expect(page.getByTestId('est-recent').locator('tbody tr')).toHaveCount(3);
   await expect(page.getByTestId('est-pop-figures')).toContainText('3 attempts');
