@@ -38,7 +38,7 @@ export function BlockHistory({ graphId }: { graphId: string }) {
   const updates = useEstimate((s) => s.updates);
   // The popover names the block as the canvas does (it is opened from a block of the shown graph).
   const name = useEditor((s) => {
-    if (!blockId || !blockId.startsWith(s.scopePrefix)) return undefined;
+    if (!blockId?.startsWith(s.scopePrefix)) return undefined;
     const b = s.blockLookup.get(blockId.slice(s.scopePrefix.length));
     return b ? b.name || b.id : undefined;
   });
