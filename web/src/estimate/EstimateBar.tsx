@@ -1,33 +1,10 @@
-import type { GraphDocument } from '@graphwright/shared';
 import { useState } from 'react';
 import { fmtMs, fmtUsd } from '../run/format';
 import { useEditor, useEditorActions } from '../store/context';
-import type { EditorState } from '../store/store';
 import type { GraphMeta } from '../store/types';
+import { type Budget, budgetProblems, rootBudget } from './budget';
 import { useEstimate, useEstimateStore } from './context';
 import { fmtPct } from './levels';
-
-type Budget = NonNullable<GraphDocument['budget']>;
-
-/** The top-level graph's budget (the shown graph may be a composite's nested one). */
-export function rootBudget(s: EditorState): Budget | undefined {
-  const meta = s.scope.length > 0 ? s.scope[0]?.parent.meta : s.meta;
-  return meta?.budget;
-}
-
-/** Why the estimate breaks the budget, one phrase per limit; empty when it does not. */
-export function budgetProblems(
-  totals: { costUsd: number; latencyP95Ms: number } | undefined,
-  budget: Budget | undefined,
-): string[] {
-  if (!totals || !budget) return [];
-  const out: string[] = [];
-  if (budget.maxLatencyMs !== undefined && totals.latencyP95Ms > budget.maxLatencyMs)
-    out.push(`p95 ${fmtMs(totals.latencyP95Ms)} exceeds the ${fmtMs(budget.maxLatencyMs)} latency budget`);
-  if (budget.maxCostUsd !== undefined && totals.costUsd > budget.maxCostUsd)
-    out.push(`expected cost ${fmtUsd(totals.costUsd)} exceeds the ${fmtUsd(budget.maxCostUsd)} budget`);
-  return out;
-}
 
 function BudgetForm({ budget, onClose }: { budget: Budget | undefined; onClose: () => void }) {
   const actions = useEditorActions();

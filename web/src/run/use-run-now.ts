@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { confirmDialog, toast } from '../app/feedback';
+import { budgetProblems, rootBudget } from '../estimate/budget';
 import { useEstimateStore } from '../estimate/context';
-import { budgetProblems, rootBudget } from '../estimate/EstimateBar';
 import { useEditorStore } from '../store/context';
 import { useRunController, useRunStore } from './context';
 import { buildInput, inputFieldsOf } from './inputs';
