@@ -38,16 +38,21 @@ test('opens a composite to edit its nested graph, and the breadcrumbs lead back 
   await block(page, 'critique').click();
   await page.getByTestId('block-name').fill('Critique harder');
   await expect(page.getByTestId('block-name-critique')).toHaveText('Critique harder');
+  await expect(page.getByTestId('save-state')).toHaveText('Unsaved changes');
+
+  // Saving from inside saves the whole graph, with the edit in its composite.
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('save-state')).toHaveText(/Saved · v2/);
+  const saved = await savedDoc(page, id);
+  expect(saved.blocks.map((b) => b.id)).toEqual(['input', 'refine', 'output']);
+  const inner = saved.blocks.find((b) => b.id === 'refine')?.graph?.blocks.find((b) => b.id === 'critique');
+  expect(inner?.name).toBe('Critique harder');
+  await expect(page.getByTestId('breadcrumbs')).toBeVisible();
 
   await page.getByTestId('crumb-0').click();
   await expect(page.getByTestId('breadcrumbs')).toHaveCount(0);
   await expect(block(page, 'refine')).toBeVisible();
-  await expect(page.getByTestId('save-state')).toHaveText('Unsaved changes');
-  await page.getByTestId('save').click();
   await expect(page.getByTestId('save-state')).toHaveText(/Saved · v2/);
-  const saved = await savedDoc(page, id);
-  const inner = saved.blocks.find((b) => b.id === 'refine')?.graph?.blocks.find((b) => b.id === 'critique');
-  expect(inner?.name).toBe('Critique harder');
 
   // Double-click opens it too; Escape with nothing selected goes back out.
   await block(page, 'refine').dblclick();

@@ -44,7 +44,7 @@ test('estimate badges and totals show recorded runs, follow a new run live, and 
   await expect(page.getByTestId('rf__edge-t_slow').locator('path.on-critical')).toHaveCount(1);
   await expect(page.getByTestId('rf__edge-t_slow_out').locator('path.on-critical')).toHaveCount(1);
   await expect(page.getByTestId('rf__edge-t_fast').locator('path.on-critical')).toHaveCount(0);
-  await expect(page.getByTestId('est-critical')).toHaveText('Critical path: Topic → Deep dive → Both');
+  await expect(page.getByTestId('est-critical')).toHaveText('Critical: Topic → Deep dive → Both');
 
   // Another run finishes (outside this page): the figures follow without a reload.
   await recordRun(request, id, { topic: 'cocoa' });
@@ -52,12 +52,17 @@ test('estimate badges and totals show recorded runs, follow a new run live, and 
   expect(after.estimate.blocks.find((b) => b.blockId === 'slow')?.samples).toBe(3);
   await expectFigures(page, after);
 
+  // A roomier picture for the README, then back to the usual size.
+  await page.setViewportSize({ width: 1600, height: 960 });
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await page.waitForTimeout(400);
   mkdirSync(resolve(repoRoot, 'docs/screenshots'), { recursive: true });
   await page.screenshot({ path: resolve(repoRoot, 'docs/screenshots/estimates.png') });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // The block's history: its latency histogram and its three attempts.
   await page.getByTestId('est-slow').click();
-  await expect(page.getByTestId('est-popover')).toBeVisible();
+  await expect(page.getByTestId('est-popover')).toContainText('History of Deep dive');
   await expect(page.getByTestId('est-histogram')).toBeVisible();
   await expect(page.getByTestId('est-recent').locator('tbody tr')).toHaveCount(3);
   await expect(page.getByTestId('est-pop-figures')).toContainText('3 attempts');
@@ -82,6 +87,14 @@ test('a budget below the p95 estimate warns before Run', async ({ page, request 
   await page.getByTestId('budget-save').click();
   await expect(page.getByTestId('budget-warning')).toContainText(/p95 .* exceeds the 200 ms latency budget/);
   await expect(page.getByTestId('budget-edit')).toHaveText('Budget: p95 200 ms');
+  // Pressing Run asks first; declining starts nothing.
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText(
+    /exceeds the 200 ms latency budget.*Run anyway\?/,
+  );
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('confirm-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('run-summary')).toHaveCount(0);
   // The budget is part of the graph: undo removes it, and the warning with it.
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('budget-warning')).toHaveCount(0);

@@ -15,6 +15,8 @@ test('the committed 1,000-block graph opens with every block drawn, and pans smo
   await openGraph(page, id);
   await expect(page.locator('.react-flow__node')).toHaveCount(1000, { timeout: 30_000 });
   await expect(page.locator('.react-flow__node[style*="visibility: hidden"]')).toHaveCount(0);
+  // A graph this large comes with the mini map.
+  await expect(page.locator('.react-flow__minimap')).toBeVisible();
   // Generous (two shared cores, other tests running): the benchmark measures it properly.
   expect(Date.now() - started).toBeLessThan(15_000);
   await expect(page.getByTestId('problems-summary')).toHaveText('No problems', { timeout: 15_000 });

@@ -58,6 +58,9 @@ test('auto-layout leaves no overlapping nodes, and is one undo step', async ({ p
 test('the minimap shows every block and "?" lists the shortcuts', async ({ page, request }) => {
   const id = await importGraph(request, { ...exampleDoc('parallel-fanout.json'), name: 'Minimap' });
   await openGraph(page, id);
+  // Small graphs start without it (it would cover blocks); the canvas control shows it.
+  await expect(page.locator('.react-flow__minimap')).toHaveCount(0);
+  await page.getByTestId('minimap-toggle').click();
   await expect(page.locator('.react-flow__minimap .react-flow__minimap-node')).toHaveCount(6);
   await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('?');

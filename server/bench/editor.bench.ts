@@ -9,7 +9,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildApp } from '../src/app';
 import { loadEnv } from '../src/env';
@@ -29,7 +29,11 @@ function findChromium(): string | undefined {
 /** Builds web/dist with the workspace's vite when it is not there (the server serves it). */
 function ensureWebBuild(): void {
   if (existsSync(join(root, 'web/dist/index.html'))) return;
-  const vite = createRequire(join(root, 'package.json')).resolve('vite/bin/vite.js');
+  // vite's package exports do not include its bin script: find it next to its package.json.
+  const vite = join(
+    dirname(createRequire(join(root, 'package.json')).resolve('vite/package.json')),
+    'bin/vite.js',
+  );
   execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 }
 
@@ -67,7 +71,7 @@ function measure(url: string, blocks: number, rounds: number, chromium: string) 
 
 export const editorSuite: BenchSuite = {
   name: 'editor',
-  async run({ smoke }) {
+  async run({ smoke }): Promise<Record<string, number | string | null>> {
     const chromium = findChromium();
     if (!chromium)
       return {

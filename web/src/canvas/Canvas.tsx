@@ -3,6 +3,7 @@ import {
   Background,
   BackgroundVariant,
   type Connection,
+  ControlButton,
   Controls,
   type EdgeChange,
   type IsValidConnection,
@@ -14,7 +15,8 @@ import {
   SelectionMode,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useEffect, useMemo, useRef } from 'react';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { EstimateLegend } from '../estimate/EstimateLegend';
 import { useEditor, useEditorActions, useEditorStore } from '../store/context';
 import { nodeTypes } from './BlockNode';
 import {
@@ -44,6 +46,15 @@ function miniMapColor(n: { type?: string | undefined }): string {
   return TYPE_COLORS[n.type ?? ''] ?? '#868e96';
 }
 
+/** Graphs this large get the mini map without asking; on small ones it would only cover blocks. */
+const MINIMAP_FROM_BLOCKS = 40;
+
+function useMiniMap(blockCount: number): [boolean, () => void] {
+  const [chosen, setChosen] = useState<boolean | undefined>(undefined);
+  const shown = chosen ?? blockCount >= MINIMAP_FROM_BLOCKS;
+  return [shown, () => setChosen(!shown)];
+}
+
 function isBlockType(v: string): v is BlockType {
   return (BLOCK_TYPES as readonly string[]).includes(v);
 }
@@ -56,10 +67,14 @@ function isBlockType(v: string): v is BlockType {
 export function Canvas({
   defaultModel,
   readOnly = false,
+  onLayout,
+  onHelp,
 }: {
   defaultModel: ModelRef | undefined;
   /** A shared view: blocks can be selected (to inspect them) but not moved, connected or deleted. */
   readOnly?: boolean;
+  onLayout?: () => void;
+  onHelp?: () => void;
 }) {
   const store = useEditorStore();
   const actions = useEditorActions();
@@ -71,6 +86,7 @@ export function Canvas({
   const measured = useEditor((s) => s.measured);
   const cache = useRef(createFlowModelCache()).current;
   const scope = useEditor((s) => s.scope);
+  const [miniMap, toggleMiniMap] = useMiniMap(blocks.length);
   const { screenToFlowPosition, fitView } = useReactFlow();
 
   // Opening or leaving a composite shows another graph: frame it once its nodes are measured.
@@ -222,8 +238,41 @@ export function Canvas({
         aria-label="Graph canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Mini map" />
+        <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS}>
+          {onLayout && (
+            <ControlButton
+              onClick={onLayout}
+              title="Auto-layout (Shift+L)"
+              aria-label="Auto-layout"
+              data-testid="auto-layout"
+            >
+              ⇶
+            </ControlButton>
+          )}
+          <ControlButton
+            onClick={toggleMiniMap}
+            title={miniMap ? 'Hide the mini map' : 'Show the mini map'}
+            aria-label="Mini map"
+            aria-pressed={miniMap}
+            data-testid="minimap-toggle"
+          >
+            ▣
+          </ControlButton>
+          {onHelp && (
+            <ControlButton
+              onClick={onHelp}
+              title="Keyboard shortcuts (?)"
+              aria-label="Keyboard shortcuts"
+              data-testid="shortcuts"
+            >
+              ?
+            </ControlButton>
+          )}
+        </Controls>
+        {miniMap && (
+          <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Mini map" />
+        )}
+        <EstimateLegend />
       </ReactFlow>
     </div>
   );

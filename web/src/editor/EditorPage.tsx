@@ -148,14 +148,17 @@ function EditorWorkspace({ id, store }: { id: string; store: EditorStore }) {
             onToggleVersions={() => setShowVersions((v) => !v)}
             onReplace={replaceFrom}
             commands={commands}
-            onHelp={() => setShowHelp(true)}
           />
           <div className="editor-body">
             <Palette defaultModel={defaultModel} />
             <div className="editor-center">
               <EstimateBar />
               <Breadcrumbs graphName={session.name} />
-              <Canvas defaultModel={defaultModel} />
+              <Canvas
+                defaultModel={defaultModel}
+                onLayout={() => void commands.layout()}
+                onHelp={() => setShowHelp(true)}
+              />
               <BlockHistory graphId={id} />
               <ProblemsPanel />
               <RunDock graphId={id} editorVersion={session.version} />

@@ -64,7 +64,6 @@ export function Toolbar({
   onToggleVersions,
   onReplace,
   commands,
-  onHelp,
 }: {
   graphId: string;
   name: string;
@@ -76,7 +75,6 @@ export function Toolbar({
   onToggleVersions: () => void;
   onReplace: (doc: unknown) => void;
   commands: GraphCommands;
-  onHelp: () => void;
 }) {
   const store = useEditorStore();
   const actions = useEditorActions();
@@ -202,26 +200,7 @@ export function Toolbar({
       >
         Ungroup
       </button>
-      <button
-        type="button"
-        className="btn"
-        onClick={() => void commands.layout()}
-        title="Lay the graph out left to right (Shift+L)"
-        data-testid="auto-layout"
-      >
-        Layout
-      </button>
       <span className="toolbar-spacer" />
-      <button
-        type="button"
-        className="btn btn-ghost"
-        onClick={onHelp}
-        title="Keyboard shortcuts (?)"
-        aria-label="Keyboard shortcuts"
-        data-testid="shortcuts"
-      >
-        ?
-      </button>
       <button
         type="button"
         className={`btn${showVersions ? ' is-on' : ''}`}

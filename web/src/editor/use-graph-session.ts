@@ -63,7 +63,8 @@ export function useGraphSession(id: string, store: EditorStore) {
     if (savingRef.current || session.phase !== 'ready') return;
     savingRef.current = true;
     setSaving(true);
-    const snap = store.getState().actions.snapshot();
+    // The whole document, with any composite open on the canvas written back into it.
+    const snap = store.getState().actions.rootSnapshot();
     try {
       const r = await api.graph.save.mutate({ id, doc: toDocument(snap) });
       store.getState().actions.markSaved(snap);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/errors';
 import { api } from '../api/trpc';
 import { fmtMs, fmtTime, fmtUsd } from '../run/format';
+import { useEditor } from '../store/context';
 import { useEstimate, useEstimateStore } from './context';
 import { fmtPct } from './levels';
 
@@ -35,6 +36,12 @@ export function BlockHistory({ graphId }: { graphId: string }) {
   const blockId = useEstimate((s) => s.popover);
   const version = useEstimate((s) => s.version);
   const updates = useEstimate((s) => s.updates);
+  // The popover names the block as the canvas does (it is opened from a block of the shown graph).
+  const name = useEditor((s) => {
+    if (!blockId?.startsWith(s.scopePrefix)) return undefined;
+    const b = s.blockLookup.get(blockId.slice(s.scopePrefix.length));
+    return b ? b.name || b.id : undefined;
+  });
   const [state, setState] = useState<{ data?: BlockHistoryData; error?: string }>({});
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `updates` is the cue to fetch again
@@ -58,9 +65,11 @@ export function BlockHistory({ graphId }: { graphId: string }) {
   const d = state.data?.blockId === blockId ? state.data : undefined;
   const e = d?.estimate;
   return (
-    <aside className="est-pop" data-testid="est-popover" aria-label={`History of ${blockId}`}>
+    <aside className="est-pop" data-testid="est-popover" aria-label={`History of ${name ?? blockId}`}>
       <div className="est-pop-head">
-        <h3 className="panel-title">History of {blockId}</h3>
+        <h3 className="panel-title" title={blockId}>
+          History of {name ?? blockId}
+        </h3>
         <button type="button" className="btn btn-small btn-ghost" onClick={close} aria-label="Close">
           ✕
         </button>

@@ -1,33 +1,10 @@
-import type { GraphDocument } from '@graphwright/shared';
 import { useState } from 'react';
 import { fmtMs, fmtUsd } from '../run/format';
 import { useEditor, useEditorActions } from '../store/context';
-import type { EditorState } from '../store/store';
 import type { GraphMeta } from '../store/types';
+import { type Budget, budgetProblems, rootBudget } from './budget';
 import { useEstimate, useEstimateStore } from './context';
-import { fmtPct, LEGEND } from './levels';
-
-type Budget = NonNullable<GraphDocument['budget']>;
-
-/** The top-level graph's budget (the shown graph may be a composite's nested one). */
-function rootBudget(s: EditorState): Budget | undefined {
-  const meta = s.scope.length > 0 ? s.scope[0]?.parent.meta : s.meta;
-  return meta?.budget;
-}
-
-/** Why the estimate breaks the budget, one phrase per limit; empty when it does not. */
-export function budgetProblems(
-  totals: { costUsd: number; latencyP95Ms: number } | undefined,
-  budget: Budget | undefined,
-): string[] {
-  if (!totals || !budget) return [];
-  const out: string[] = [];
-  if (budget.maxLatencyMs !== undefined && totals.latencyP95Ms > budget.maxLatencyMs)
-    out.push(`p95 ${fmtMs(totals.latencyP95Ms)} exceeds the ${fmtMs(budget.maxLatencyMs)} latency budget`);
-  if (budget.maxCostUsd !== undefined && totals.costUsd > budget.maxCostUsd)
-    out.push(`expected cost ${fmtUsd(totals.costUsd)} exceeds the ${fmtUsd(budget.maxCostUsd)} budget`);
-  return out;
-}
+import { fmtPct } from './levels';
 
 function BudgetForm({ budget, onClose }: { budget: Budget | undefined; onClose: () => void }) {
   const actions = useEditorActions();
@@ -92,7 +69,7 @@ function BudgetForm({ budget, onClose }: { budget: Budget | undefined; onClose: 
 
 /**
  * The estimate header above the canvas: what a run of the saved graph is expected to cost and take,
- * the critical path, the colour legend, the budget and its warning, and the overlay toggle.
+ * the critical path, the budget and its warning, and the overlay toggle.
  */
 export function EstimateBar() {
   const store = useEstimateStore();
@@ -136,7 +113,7 @@ export function EstimateBar() {
       {visible && totals && (
         <>
           <span className="est-totals" data-testid="est-totals" data-version={version}>
-            Expected per run:{' '}
+            Per run:{' '}
             <b data-testid="est-total-cost">
               {fmtUsd(totals.costUsd)}
               {totals.costComplete ? '' : '+'}
@@ -144,31 +121,27 @@ export function EstimateBar() {
             {' · '}p50 <b data-testid="est-total-p50">{fmtMs(totals.latencyP50Ms)}</b>
             {' · '}p95 <b data-testid="est-total-p95">{fmtMs(totals.latencyP95Ms)}</b>
             {' · '}
-            <span data-testid="est-total-success">{fmtPct(totals.successRate)} succeed</span>
+            <span data-testid="est-total-success">{fmtPct(totals.successRate)} ok</span>
             {' · '}
             <span data-testid="est-total-samples" title="Fewest samples behind any block expected to run">
               {noHistory ? 'no history yet' : `n≥${totals.samples}`}
             </span>
           </span>
           {critical.length > 0 && hasCritical && (
-            <span className="est-critical" data-testid="est-critical" title="Critical path by p50">
-              Critical path: {critical.join(' → ')}
+            <span
+              className="est-critical"
+              data-testid="est-critical"
+              title={`Critical path by p50: ${critical.join(' → ')}`}
+            >
+              Critical: {critical.join(' → ')}
             </span>
           )}
-          <span className="est-legend" title="Colours of the estimates on the blocks">
-            {LEGEND.map((l) => (
-              <span key={l.level} className={`est-key est-${l.level}`}>
-                {l.label}
-              </span>
-            ))}
-            <span className="est-key est-crit">critical path</span>
-          </span>
         </>
       )}
       <span className="toolbar-spacer" />
       {problems.length > 0 && (
-        <span className="est-warning" role="alert" data-testid="budget-warning">
-          ⚠ Over budget before you run: {problems.join('; ')}
+        <span className="est-warning" role="alert" data-testid="budget-warning" title={problems.join('; ')}>
+          ⚠ Over budget: {problems.join('; ')}
         </span>
       )}
       {editing ? (

@@ -1,6 +1,6 @@
 import type { BlockGraphEstimate, GraphEstimate } from '@graphwright/shared';
 import { describe, expect, it } from 'vitest';
-import { budgetProblems } from './EstimateBar';
+import { budgetProblems } from './budget';
 import { createEstimateStore, criticalSteps, stepKey } from './estimate-store';
 import { levelOf } from './levels';
 

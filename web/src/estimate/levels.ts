@@ -11,12 +11,20 @@ export const FAST_P95_MS = 1_000;
 export const SLOW_P95_MS = 5_000;
 export const UNRELIABLE_BELOW = 0.9;
 
-export const LEGEND: readonly { level: EstimateLevel; label: string }[] = [
-  { level: 'fast', label: `p95 < ${FAST_P95_MS / 1000} s` },
-  { level: 'medium', label: `p95 ${FAST_P95_MS / 1000}–${SLOW_P95_MS / 1000} s` },
-  { level: 'slow', label: `p95 ≥ ${SLOW_P95_MS / 1000} s` },
-  { level: 'unreliable', label: `success < ${Math.round(UNRELIABLE_BELOW * 100)}%` },
-  { level: 'none', label: 'no history yet' },
+export const LEGEND: readonly { level: EstimateLevel; label: string; title: string }[] = [
+  { level: 'fast', label: `<${FAST_P95_MS / 1000}s`, title: `p95 latency under ${FAST_P95_MS / 1000} s` },
+  {
+    level: 'medium',
+    label: `${FAST_P95_MS / 1000}–${SLOW_P95_MS / 1000}s`,
+    title: `p95 latency ${FAST_P95_MS / 1000}–${SLOW_P95_MS / 1000} s`,
+  },
+  { level: 'slow', label: `≥${SLOW_P95_MS / 1000}s`, title: `p95 latency ${SLOW_P95_MS / 1000} s or more` },
+  {
+    level: 'unreliable',
+    label: `<${Math.round(UNRELIABLE_BELOW * 100)}% ok`,
+    title: `fewer than ${Math.round(UNRELIABLE_BELOW * 100)}% of attempts succeed`,
+  },
+  { level: 'none', label: 'no data', title: 'no history yet' },
 ];
 
 export function levelOf(e: BlockGraphEstimate | undefined): EstimateLevel {

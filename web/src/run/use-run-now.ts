@@ -1,5 +1,7 @@
 import { useCallback } from 'react';
-import { toast } from '../app/feedback';
+import { confirmDialog, toast } from '../app/feedback';
+import { budgetProblems, rootBudget } from '../estimate/budget';
+import { useEstimateStore } from '../estimate/context';
 import { useEditorStore } from '../store/context';
 import { useRunController, useRunStore } from './context';
 import { buildInput, inputFieldsOf } from './inputs';
@@ -25,12 +27,16 @@ export function optionsFrom(
   };
 }
 
-/** Starts a run with the inputs form's values; when they are not valid, opens the form instead. */
+/**
+ * Starts a run with the inputs form's values; when they are not valid, opens the form instead. When
+ * the estimate says the run will break the graph's budget, asks first.
+ */
 export function useRunNow(): () => void {
   const editor = useEditorStore();
   const runStore = useRunStore();
+  const estimates = useEstimateStore();
   const controller = useRunController();
-  return useCallback(() => {
+  return useCallback(async () => {
     const s = runStore.getState();
     const r = buildInput(inputFieldsOf(editor.getState().blocks), s.inputDraft);
     if (!r.ok) {
@@ -38,6 +44,17 @@ export function useRunNow(): () => void {
       toast('Fill in the run inputs first.', 'error');
       return;
     }
+    const est = estimates.getState();
+    const over = est.visible ? budgetProblems(est.totals, rootBudget(editor.getState())) : [];
+    if (
+      over.length > 0 &&
+      !(await confirmDialog({
+        title: 'Over budget',
+        message: `By the estimate from earlier runs, ${over.join(' and ')}. Run anyway?`,
+        confirmLabel: 'Run anyway',
+      }))
+    )
+      return;
     void controller?.start(r.value, optionsFrom(s.inputDraft, s.breakpoints));
-  }, [editor, runStore, controller]);
+  }, [editor, runStore, estimates, controller]);
 }

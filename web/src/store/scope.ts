@@ -18,6 +18,11 @@ export interface ScopeFrame {
   readonly future: readonly GraphData[];
   /** The nested graph as it was opened: unchanged on close means nothing to write back. */
   readonly opened: GraphData;
+  /**
+   * The last write-back, kept so that writing back the same nested graph again gives the very same
+   * outer graph: what was saved from inside a composite then compares equal to the document.
+   */
+  readonly last?: { readonly child: GraphData; readonly result: GraphData } | undefined;
 }
 
 /** A composite's nested graph as the editor's three parts. */
@@ -34,6 +39,7 @@ export function sameData(a: GraphData, b: GraphData): boolean {
 /** The outer graph with the nested one written back into its composite (the same object when unchanged). */
 export function writeBack(frame: ScopeFrame, child: GraphData): GraphData {
   if (sameData(frame.opened, child)) return frame.parent;
+  if (frame.last && sameData(frame.last.child, child)) return frame.last.result;
   const block = frame.parent.blocks.find((b) => b.id === frame.blockId);
   if (block?.type !== 'composite') return frame.parent;
   const graph: SubGraph = {
@@ -51,6 +57,29 @@ export function foldScopes(frames: readonly ScopeFrame[], current: GraphData): G
   let data = current;
   for (let i = frames.length - 1; i >= 0; i--) data = writeBack(frames[i] as ScopeFrame, data);
   return data;
+}
+
+/**
+ * Folds like foldScopes and returns frames that remember each write-back, so that folding the same
+ * nested graph again returns the identical outer objects. Frames come back unchanged when nothing
+ * new was written back.
+ */
+export function foldAndRemember(
+  frames: readonly ScopeFrame[],
+  current: GraphData,
+): { data: GraphData; frames: readonly ScopeFrame[] } {
+  let data = current;
+  let next: ScopeFrame[] | undefined;
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const f = frames[i] as ScopeFrame;
+    const result = writeBack(f, data);
+    if (result !== f.parent && f.last?.result !== result) {
+      next ??= frames.slice();
+      next[i] = { ...f, last: { child: data, result } };
+    }
+    data = result;
+  }
+  return { data, frames: next ?? frames };
 }
 
 /** Scoped block id as estimates and run events name it: enclosing composite ids and the id, joined with "/". */

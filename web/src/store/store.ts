@@ -6,7 +6,7 @@ import { BLOCK_LABELS, isValidId, newBlock, transitionIdFor, uniqueId } from './
 import { type DiagnosticsIndex, EMPTY_DIAGNOSTICS, indexDiagnostics } from './diagnostics';
 import { groupBlocks, ungroupBlock } from './grouping';
 import { rewriteBlockRefs, rewriteTransitionRefs } from './refs';
-import { childData, foldScopes, type ScopeFrame, writeBack } from './scope';
+import { childData, foldAndRemember, foldScopes, type ScopeFrame, writeBack } from './scope';
 import type { ApplyOptions, BlockStatus, Dimensions, GraphChange, GraphData, GraphIndex, XY } from './types';
 
 export interface EditorActions {
@@ -214,7 +214,13 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
       },
       document: () => toDocument(actions.rootSnapshot()),
       snapshot,
-      rootSnapshot: () => foldScopes(get().scope, snapshot()),
+      rootSnapshot() {
+        const s = get();
+        if (s.scope.length === 0) return snapshot();
+        const { data, frames } = foldAndRemember(s.scope, snapshot());
+        if (frames !== s.scope) set({ scope: frames });
+        return data;
+      },
 
       setSelection(sel) {
         set({
