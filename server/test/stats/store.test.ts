@@ -118,7 +118,9 @@ describe('stats store: aggregates', () => {
     s.close();
     // Batches of 700 go in as one 512-row chunk, 32-row chunks and single rows: every row lands once.
     const rows = db.sqlite
-      .prepare('SELECT count(*) AS n, count(DISTINCT started_at) AS d, sum(started_at) AS total FROM attempts')
+      .prepare(
+        'SELECT count(*) AS n, count(DISTINCT started_at) AS d, sum(started_at) AS total FROM attempts',
+      )
       .get();
     expect(rows).toEqual({ n: 3_000, d: 3_000, total: 3_000 * 1_000 + (2_999 * 3_000) / 2 });
     const ref = (pred: (a: AttemptRecord) => boolean) => {
