@@ -56,6 +56,25 @@ describe('group and ungroup', () => {
     expect(errors.map((e) => e.message)).toEqual([]);
   });
 
+  it('passes outputs of blocks left outside into the group through its input mapping', () => {
+    const doc = example('classify-and-route');
+    const g = groupBlocks(fromDocument(doc), new Set(['billing', 'bug', 'general']));
+    if ('error' in g) throw new Error(g.error);
+    const comp = g.data.blocks.find((b) => b.id === g.id);
+    if (comp?.type !== 'composite') throw new Error('no composite');
+    // `bug` read out.classify, which stays outside; every moved block reads input.ticket.
+    expect(comp.inputMap).toEqual({ ticket: 'input.ticket', out_classify: 'out.classify' });
+    const bug = comp.graph.blocks.find((b) => b.id === 'bug');
+    expect(bug?.type === 'llm' && bug.messages[0]?.content).toContain('{{input.out_classify.confidence}}');
+    const grouped = { ...doc, blocks: g.data.blocks, transitions: g.data.transitions } as GraphDocument;
+    expect(validate(grouped).filter((d) => d.severity === 'error')).toEqual([]);
+    // Ungrouping reads the outer output again.
+    const u = ungroupBlock(g.data, g.id);
+    if ('error' in u) throw new Error(u.error);
+    const back = u.data.blocks.find((b) => b.id === 'bug');
+    expect(back?.type === 'llm' && back.messages[0]?.content).toContain('{{out.classify.confidence}}');
+  });
+
   it('refuses input and output blocks, and ungrouping when ids clash', () => {
     const data = fromDocument(example('parallel-fanout'));
     expect(groupBlocks(data, new Set(['input', 'pros']))).toMatchObject({

@@ -1,5 +1,7 @@
 import type { Block, CompositeBlock, Transition, VarSpec } from '@graphwright/shared';
 import { uniqueId } from './defaults';
+import { mappedOutputs, passOutsideOutputs } from './group-refs';
+import { rewriteBlockRefs, rewriteTransitionRefs } from './refs';
 import type { GraphData, XY } from './types';
 
 /**
@@ -88,20 +90,23 @@ export function groupBlocks(data: GraphData, selected: ReadonlySet<string>): Gro
       ([name]) => chosen.some((b) => b.assign?.[name] !== undefined) || text.includes(`vars.${name}`),
     ),
   );
+  const outerIds = new Set(data.blocks.map((b) => b.id));
+  const passed = passOutsideOutputs(chosen, inner, (x) => !inside.has(x) && outerIds.has(x));
   const composite: CompositeBlock = {
     id,
     name: 'Group',
     type: 'composite',
     position: anchor,
     ...(chosen.some((b) => left.has(b.id) && b.routing === 'all') ? { routing: 'all' as const } : {}),
+    ...(passed.inputMap ? { inputMap: passed.inputMap } : {}),
     graph: {
       ...(Object.keys(vars).length > 0 ? { vars } : {}),
       blocks: [
         { id: inId, name: 'In', type: 'input', position: { x: anchor.x - GAP, y: anchor.y } },
-        ...chosen,
+        ...passed.blocks,
         { id: outId, name: 'Out', type: 'output', position: { x: maxX + GAP, y: anchor.y } },
       ],
-      transitions: inner,
+      transitions: passed.transitions,
     },
   };
   const blocks: Block[] = [];
@@ -129,11 +134,14 @@ export function ungroupBlock(data: GraphData, id: string): UngroupResult {
   const anchor = anchorOf(inner);
   const dx = (comp.position?.x ?? anchor.x) - anchor.x;
   const dy = (comp.position?.y ?? anchor.y) - anchor.y;
-  const moved = inner.map((b) =>
-    dx === 0 && dy === 0
-      ? b
-      : { ...b, position: { x: (b.position?.x ?? 0) + dx, y: (b.position?.y ?? 0) + dy } },
-  );
+  // Inputs the group's mapping filled from outer outputs are read from those outputs again.
+  const back = mappedOutputs(comp.inputMap, (x) => outerIds.has(x));
+  const moved = inner.map((b) => {
+    const r = rewriteBlockRefs(b, back, 'input', 'out');
+    return dx === 0 && dy === 0
+      ? r
+      : { ...r, position: { x: (r.position?.x ?? 0) + dx, y: (r.position?.y ?? 0) + dy } };
+  });
 
   const fromIn = comp.graph.transitions.filter((t) => inputs.has(t.from) && !ends.has(t.to));
   const toOut = comp.graph.transitions.filter((t) => outputs.has(t.to) && !ends.has(t.from));
@@ -161,8 +169,9 @@ export function ungroupBlock(data: GraphData, id: string): UngroupResult {
     });
   }
   // Inside transitions in their own order, so every inner block keeps its routing order.
-  for (const c of comp.graph.transitions) {
-    if (inputs.has(c.from)) continue;
+  for (const raw of comp.graph.transitions) {
+    if (inputs.has(raw.from)) continue;
+    const c = rewriteTransitionRefs(raw, back, 'input', 'out');
     if (!outputs.has(c.to)) {
       transitions.push(usedIds.has(c.id) ? { ...c, id: fresh(c.id) } : c);
       usedIds.add(c.id);
