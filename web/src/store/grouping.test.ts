@@ -30,6 +30,7 @@ describe('group and ungroup', () => {
     ['parallel-fanout', ['pros', 'cons', 'facts']],
     ['classify-and-route', ['billing', 'bug', 'general']],
     ['classify-and-route', ['classify', 'billing']],
+    ['classify-and-route', ['classify']],
     ['composite-refine', ['refine']],
   ])('%s: grouping %j then ungrouping gives the same graph back', (name, ids) => {
     const data = fromDocument(example(name));
@@ -73,6 +74,21 @@ describe('group and ungroup', () => {
     if ('error' in u) throw new Error(u.error);
     const back = u.data.blocks.find((b) => b.id === 'bug');
     expect(back?.type === 'llm' && back.messages[0]?.content).toContain('{{out.classify.confidence}}');
+  });
+
+  it('what outside read of the one block leading out of the group reads the composite instead', () => {
+    const doc = example('classify-and-route');
+    const g = groupBlocks(fromDocument(doc), new Set(['classify']));
+    if ('error' in g) throw new Error(g.error);
+    const when = Object.fromEntries(g.data.transitions.map((t) => [t.id, t.when]));
+    expect(when.t_billing).toBe(`out.${g.id}.label == "billing" && out.${g.id}.confidence > 0.5`);
+    const bug = g.data.blocks.find((b) => b.id === 'bug');
+    expect(bug?.type === 'llm' && bug.messages[0]?.content).toContain(`{{out.${g.id}.confidence}}`);
+    const grouped = { ...doc, blocks: g.data.blocks, transitions: g.data.transitions } as GraphDocument;
+    expect(validate(grouped).filter((d) => d.severity === 'error')).toEqual([]);
+    const u = ungroupBlock(g.data, g.id);
+    if ('error' in u) throw new Error(u.error);
+    expect(shape(u.data)).toEqual(shape(fromDocument(doc)));
   });
 
   it('refuses input and output blocks, and ungrouping when ids clash', () => {

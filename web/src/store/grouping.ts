@@ -109,12 +109,17 @@ export function groupBlocks(data: GraphData, selected: ReadonlySet<string>): Gro
       transitions: passed.transitions,
     },
   };
+  // The composite's output is what reaches its nested output: with one block leading there, what
+  // outside read that block's output now reads the composite's.
+  const exits = new Set(inner.filter((t) => t.to === outId).map((t) => t.from));
+  const toGroup = new Map<string, string>(exits.size === 1 ? [[[...exits][0] as string, id]] : []);
   const blocks: Block[] = [];
   for (const b of data.blocks) {
     if (b === chosen[0]) blocks.push(composite);
-    else if (!inside.has(b.id)) blocks.push(b);
+    else if (!inside.has(b.id)) blocks.push(rewriteBlockRefs(b, toGroup));
   }
-  return { data: { meta: data.meta, blocks, transitions: outer }, id };
+  const transitions = outer.map((t) => rewriteTransitionRefs(t, toGroup));
+  return { data: { meta: data.meta, blocks, transitions }, id };
 }
 
 export function ungroupBlock(data: GraphData, id: string): UngroupResult {
@@ -151,6 +156,10 @@ export function ungroupBlock(data: GraphData, id: string): UngroupResult {
     usedIds.add(t);
     return t;
   };
+  // Outside, what read the composite's output reads the one block that led to its nested output.
+  const exits = new Set(toOut.map((c) => c.from));
+  const fromGroup = new Map<string, string>(exits.size === 1 ? [[id, [...exits][0] as string]] : []);
+  const fwd = (t: Transition): Transition => rewriteTransitionRefs(t, fromGroup);
   const transitions: Transition[] = [];
   const leaving = new Map<string, Transition>();
   for (const t of data.transitions) {
@@ -159,13 +168,13 @@ export function ungroupBlock(data: GraphData, id: string): UngroupResult {
       continue;
     }
     if (t.to !== id) {
-      transitions.push(t);
+      transitions.push(fwd(t));
       continue;
     }
     const match = fromIn.find((c) => c.id === t.id);
     const targets = match ? [match.to] : [...new Set(fromIn.map((c) => c.to))];
     targets.forEach((to, i) => {
-      transitions.push(i === 0 ? { ...t, to } : { ...t, id: fresh(`${t.id}_${to}`), to });
+      transitions.push(fwd(i === 0 ? { ...t, to } : { ...t, id: fresh(`${t.id}_${to}`), to }));
     });
   }
   // Inside transitions in their own order, so every inner block keeps its routing order.
@@ -179,7 +188,7 @@ export function ungroupBlock(data: GraphData, id: string): UngroupResult {
     }
     const out = leaving.get(c.id);
     if (out) {
-      transitions.push({ ...out, from: c.from });
+      transitions.push(fwd({ ...out, from: c.from }));
       leaving.delete(c.id);
     }
   }
@@ -187,13 +196,13 @@ export function ungroupBlock(data: GraphData, id: string): UngroupResult {
   for (const t of leaving.values()) {
     const sources = [...new Set(toOut.map((c) => c.from))];
     sources.forEach((from, i) => {
-      transitions.push(i === 0 ? { ...t, from } : { ...t, id: fresh(`${t.id}_${from}`), from });
+      transitions.push(fwd(i === 0 ? { ...t, from } : { ...t, id: fresh(`${t.id}_${from}`), from }));
     });
   }
   const blocks: Block[] = [];
   for (const b of data.blocks) {
     if (b.id === id) blocks.push(...moved);
-    else blocks.push(b);
+    else blocks.push(rewriteBlockRefs(b, fromGroup));
   }
   return { data: { meta: data.meta, blocks, transitions }, ids: moved.map((b) => b.id) };
 }
