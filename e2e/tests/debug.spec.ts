@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { selectBlock, shot } from './editor-helpers';
-import { importGraph, openGraph, startRun, status, waitForPhase } from './run-helpers';
+import { importGraph, openGraph, startRun, status, topicInput, waitForPhase } from './run-helpers';
 
 /** input(topic) → draft (echo) → polish (echo of the draft) → output: what polish says shows which draft it used. */
 function twoStepGraph(name: string) {
@@ -17,13 +17,7 @@ function twoStepGraph(name: string) {
     schemaVersion: 1,
     name,
     blocks: [
-      {
-        id: 'input',
-        name: 'Topic',
-        type: 'input',
-        position: { x: 0, y: 120 },
-        fields: [{ name: 'topic', type: 'string', required: true, default: 'tea' }],
-      },
+      topicInput(120),
       llm('draft', 'Draft', 280, 'Draft about {{input.topic}}'),
       llm('polish', 'Polish', 560, 'Polished: {{out.draft}}'),
       { id: 'output', name: 'Result', type: 'output', position: { x: 840, y: 120 } },

@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
-import { trpc } from './run-helpers';
+import { topicInput, trpc } from './run-helpers';
 
 /** The same units the web app shows (mirrors web/src/run/format.ts, which the browser bundles). */
 export function fmtMs(ms: number): string {
@@ -76,14 +76,7 @@ export function fanOutGraph(name: string): Record<string, unknown> {
     schemaVersion: 1,
     name,
     blocks: [
-      {
-        id: 'input',
-        name: 'Topic',
-        type: 'input',
-        routing: 'all',
-        position: { x: 0, y: 140 },
-        fields: [{ name: 'topic', type: 'string', required: true, default: 'tea' }],
-      },
+      topicInput(140, { routing: 'all' }),
       llm('fast', 'sim-fast', 0),
       llm('slow', 'sim-smart', 280),
       {

@@ -42,6 +42,18 @@ export function exampleDoc(file: string): Doc {
   return JSON.parse(readFileSync(resolve(repoRoot, 'examples', file), 'utf8')) as Doc;
 }
 
+/** The input block the browser tests' graphs start from: one required "topic" field. */
+export function topicInput(y: number, extra: Record<string, unknown> = {}) {
+  return {
+    id: 'input',
+    name: 'Topic',
+    type: 'input',
+    ...extra,
+    position: { x: 0, y },
+    fields: [{ name: 'topic', type: 'string', required: true, default: 'tea' }],
+  };
+}
+
 /** input(topic) → one llm block "write" → output. */
 export function oneCallGraph(
   name: string,
@@ -51,13 +63,7 @@ export function oneCallGraph(
     schemaVersion: 1,
     name,
     blocks: [
-      {
-        id: 'input',
-        name: 'Topic',
-        type: 'input',
-        position: { x: 0, y: 120 },
-        fields: [{ name: 'topic', type: 'string', required: true, default: 'tea' }],
-      },
+      topicInput(120),
       {
         id: 'write',
         name: 'Write',
