@@ -70,7 +70,7 @@ export class GraphService {
   /** Creates a graph; without a name it takes the document's (an import). */
   create(name: string | undefined, doc?: unknown): SavedVersion & { id: string } {
     const id = newGraphId();
-    const document = doc ?? defaultDocument(name ?? 'Untitled graph');
+    const document = doc === undefined ? defaultDocument(name ?? 'Untitled graph') : doc;
     const checked = this.check(document);
     this.store.create({ id, name: name?.trim() || nameOf(document, 'Imported graph'), version: checked.row });
     return { id, version: 1, created: true, hash: checked.row.hash, diagnostics: checked.row.diagnostics };
@@ -151,6 +151,12 @@ export class GraphService {
     compiled: CompiledGraph | undefined;
     docHash: string;
   } {
+    // Anything but an object cannot even be kept as a draft: say what a document looks like.
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+      throw new GraphServiceError(
+        'bad_request',
+        'The document must be a JSON object with schemaVersion, name, blocks and transitions (export a graph to see one).',
+      );
     const text = safeStringify(doc);
     if (text === undefined)
       throw new GraphServiceError('bad_request', 'The document is not JSON-serialisable.');

@@ -46,6 +46,19 @@ describe('graph router', () => {
     expect(r.hash.startsWith('draft:')).toBe(true);
   });
 
+  it('refuses a document that is not an object with BAD_REQUEST and a hint, and keeps the graph', async () => {
+    const { caller } = makeCaller();
+    const { id } = await caller.graph.create({ name: 'Kept' });
+    for (const doc of [null, [], 'text', 7]) {
+      await expect(caller.graph.save({ id, doc })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('must be a JSON object'),
+      });
+      await expect(caller.graph.import({ doc })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    expect((await caller.graph.versions({ id })).length).toBe(1);
+  });
+
   it('records block lineage when a block version changes', async () => {
     const { caller, services } = makeCaller();
     const { id } = await caller.graph.import({ doc: example('single-prompt') });

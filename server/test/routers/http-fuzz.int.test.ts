@@ -46,6 +46,7 @@ const procedures = [
   'run.checkpoints',
   'run.runBlock',
   'estimate.graph',
+  'estimate.block',
   'share.createForGraph',
   'share.createForRun',
   'share.list',
