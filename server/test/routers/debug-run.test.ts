@@ -1,24 +1,8 @@
-import type { RunEvent } from '@graphwright/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services';
-import { example, makeCaller, makeServices } from './helpers';
+import { callerPerTest, collectEvents, example } from './helpers';
 
-let services: Services | undefined;
-afterEach(async () => {
-  await services?.close();
-  services = undefined;
-});
-
-function setup() {
-  services = makeServices();
-  return { ...makeCaller(services), s: services };
-}
-
-async function collect(s: Services, runId: string): Promise<RunEvent[]> {
-  const out: RunEvent[] = [];
-  for await (const e of s.runs.events(runId, -1)) out.push(e);
-  return out;
-}
+const setup = callerPerTest();
 
 /** Resolves once the run has left "running" (resume launches on the next turn). */
 async function settled(s: Services, runId: string): Promise<void> {
@@ -43,7 +27,7 @@ describe('debugging a run', () => {
     const run = await caller.run.get({ runId });
     expect(run.status).toBe('cancelled');
     expect(run.error?.code).toBe('cancelled');
-    const events = await collect(s, runId);
+    const events = await collectEvents(s, runId);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
     const last = events.at(-1);
     expect(last?.type).toBe('run_failed');
@@ -80,7 +64,7 @@ describe('debugging a run', () => {
     await caller.run.resume({ runId });
     await settled(s, runId);
     expect((await caller.run.get({ runId })).status).toBe('finished');
-    const started = (await collect(s, runId))
+    const started = (await collectEvents(s, runId))
       .filter((e) => e.type === 'block_started')
       .map((e) => (e as { blockId: string }).blockId);
     // Every block ran once: no resume went back to an earlier checkpoint.

@@ -1,19 +1,9 @@
 import type { CompiledBlock } from '@graphwright/shared';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/services';
+import { describe, expect, it } from 'vitest';
 import { attempt } from '../stats/helpers';
-import { example, makeCaller, makeServices } from './helpers';
+import { callerPerTest, example } from './helpers';
 
-let services: Services | undefined;
-afterEach(async () => {
-  await services?.close();
-  services = undefined;
-});
-
-function setup() {
-  services = makeServices();
-  return { ...makeCaller(services), s: services };
-}
+const setup = callerPerTest();
 
 describe('estimate router', () => {
   it('gives one block its estimate, a latency histogram and its latest attempts, newest first', async () => {

@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunEvent } from '@graphwright/shared';
+import { afterEach } from 'vitest';
 import { loadEnv } from '../../src/env';
 import { appRouter } from '../../src/routers/_app';
 import { createServices, type Services } from '../../src/services';
@@ -24,4 +26,24 @@ export function makeServices(env: Record<string, string> = {}): Services {
 
 export function makeCaller(services = makeServices(), authorized = true) {
   return { caller: createCallerFactory(appRouter)({ services, authorized }), services };
+}
+
+/** A `setup()` giving each test a caller on fresh services, closed after the test. */
+export function callerPerTest() {
+  let current: Services | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return () => {
+    current = makeServices();
+    return { ...makeCaller(current), s: current };
+  };
+}
+
+/** Every stored event of a run, in order, once it has ended. */
+export async function collectEvents(s: Services, runId: string): Promise<RunEvent[]> {
+  const out: RunEvent[] = [];
+  for await (const e of s.runs.events(runId, -1)) out.push(e);
+  return out;
 }

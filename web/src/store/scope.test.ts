@@ -64,32 +64,17 @@ describe('problems inside an open composite', () => {
     } as const;
     const top = { ...inner, message: 'top', graphPath: [] };
     a.setDiagnostics([inner, top] as never);
-    expect(
+    const shownOn = (id: string) =>
       store
         .getState()
-        .diagnosticsByBlock.get('refine')
-        ?.map((d) => d.message),
-    ).toEqual(['inside']);
-    expect(
-      store
-        .getState()
-        .diagnosticsByBlock.get('input')
-        ?.map((d) => d.message),
-    ).toEqual(['top']);
+        .diagnosticsByBlock.get(id)
+        ?.map((d) => d.message);
+    expect(shownOn('refine')).toEqual(['inside']);
+    expect(shownOn('input')).toEqual(['top']);
     a.openComposite('refine');
-    expect(
-      store
-        .getState()
-        .diagnosticsByBlock.get('input')
-        ?.map((d) => d.message),
-    ).toEqual(['inside']);
+    expect(shownOn('input')).toEqual(['inside']);
     a.closeScopes(0);
-    expect(
-      store
-        .getState()
-        .diagnosticsByBlock.get('input')
-        ?.map((d) => d.message),
-    ).toEqual(['top']);
+    expect(shownOn('input')).toEqual(['top']);
   });
 });
 
