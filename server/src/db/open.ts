@@ -39,8 +39,9 @@ export const DEFAULT_DB_FILE = 'graphwright.sqlite';
  *   SIGKILLs a writer and finds every reported commit).
  * - The machine loses power or the OS crashes: the transactions committed since the last
  *   checkpoint (at most the last ~1,000 WAL pages, typically the last second or so of writes) can
- *   be rolled back; the database is never corrupted and opens consistent (a batch of attempts and
- *   the aggregates that count them are one transaction, so they are lost or kept together).
+ *   be rolled back; the database is never corrupted and opens consistent (the WAL loses a suffix
+ *   of transactions, and saved aggregates only ever count attempts committed with or before them;
+ *   the stats store folds the attempts after the saved point back in when it opens).
  * - In both cases, what was not yet committed is lost: the stats store's queue (at most one flush
  *   interval, 200 ms by default, or one batch of attempts) and whatever other writers hold.
  * `FULL` would add an fsync to every commit, closing the power-loss window at the price of a disk

@@ -259,6 +259,17 @@ export const attemptBatches = sqliteTable(
   (t) => [index('attempt_batches_recorded_idx').on(t.recordedAt)],
 );
 
+/**
+ * Stats bookkeeping, one row (id 1). The aggregates are saved behind the attempts (every second or
+ * so, not with every batch), so this records how far they have got: the saved aggregate rows count
+ * exactly the attempts with id ≤ aggregatesThrough. On start the store folds the attempts after it
+ * back in, so a crash loses nothing the attempts table holds.
+ */
+export const statsState = sqliteTable('stats_state', {
+  id: integer('id').primaryKey(),
+  aggregatesThrough: integer('aggregates_through').notNull(),
+});
+
 /** The runs attempts belong to (with the graph, for per-graph history). */
 export const attemptRuns = sqliteTable('attempt_runs', {
   id: integer('id').primaryKey(),
@@ -335,7 +346,8 @@ export const attemptsView = sqliteView('attempts_view').as((qb) =>
 /**
  * Running aggregates per block identity (provider = model = '') and per (identity, provider,
  * model). Lifetime Welford moments as columns; the latency sketch as bytes; the recency state
- * (decayed moments, change detector, last latencies) as JSON. Never rebuilt from attempts.
+ * (decayed moments, change detector, last latencies) as bytes. Saved behind the attempts they count
+ * (see `stats_state`); only the attempts after the saved point are ever folded in again.
  */
 export const blockAggregates = sqliteTable(
   'block_aggregates',

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open';
+import { createStatsStore } from '../../src/db/stats/store';
 import { tempDir } from './helpers';
 
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,8 +60,12 @@ describe('crash safety', () => {
         .prepare('SELECT count(DISTINCT tokens_in) AS n FROM attempts WHERE tokens_in >= ? AND tokens_in < ?')
         .get(start, committed) as { n: number };
       expect(found.n).toBe(committed - start);
-      // Aggregates commit in the same transaction as the rows they count.
+      // The aggregate rows are saved behind the attempts and may lag; the restarted store folds
+      // every committed attempt back in, and its estimate counts each exactly once.
       const rows = (d.sqlite.prepare('SELECT count(*) AS n FROM attempts').get() as { n: number }).n;
+      const stats = createStatsStore(d);
+      expect(stats.estimateBlock({ name: 'Ask', type: 'llm', version: 'v1' })?.samples).toBe(rows);
+      stats.close();
       const agg = d.sqlite
         .prepare("SELECT count FROM block_aggregates WHERE provider = '' AND model = ''")
         .get() as { count: number };

@@ -17,6 +17,7 @@ const EXPECTED_TABLES = [
   'run_events',
   'runs',
   'share_links',
+  'stats_state',
   'transition_counts',
   'visit_counts',
 ];

@@ -151,6 +151,57 @@ describe('stats store: aggregates', () => {
     db2.close();
   });
 
+  it('saves aggregate rows behind the attempts, and a store opened after a crash folds the rest in', async () => {
+    const { db, dir } = fresh();
+    // Commits every few records on its own timers, but saves aggregate rows only once a minute.
+    const s = createStatsStore(db, {
+      flushIntervalMs: 1,
+      batchSize: 50,
+      aggregateSaveIntervalMs: 60_000,
+      // Its save timer may fire after the test closed the file: it is the crashed process.
+      onError: () => {},
+    });
+    const r = seeded(5);
+    const all: AttemptRecord[] = [];
+    for (let i = 0; i < 400; i++) {
+      const a = attempt({
+        model: i % 3 === 0 ? 'sim-smart' : 'sim-fast',
+        latencyMs: 40 + 900 * r() * r(),
+        tokensIn: Math.floor(500 * r()),
+        costUsd: r() / 100,
+        status: r() < 0.1 ? 'timeout' : 'ok',
+        startedAt: 5_000 + i,
+      });
+      all.push(a);
+      s.recordAttempt(a);
+      if (i % 40 === 39) await tick();
+    }
+    while (s.counters().attemptsWritten < all.length) await new Promise((w) => setTimeout(w, 2));
+    expect(count(db, 'attempts')).toBe(400);
+    // The rows are behind: nothing saved yet, and the store says so.
+    expect(count(db, 'block_aggregates')).toBe(0);
+    expect(s.counters().unsavedAggregates).toBe(3);
+    const id = { name: 'Ask', type: 'llm' as const, version: 'v1' };
+    const ref = (model?: string) => {
+      const agg = new AttemptAggregate();
+      for (const a of all) if (model === undefined || a.model === model) agg.add(a);
+      return agg.estimate();
+    };
+    expect(s.estimateBlock(id)).toEqual(ref());
+    // "Crash": the first store is never closed. A second one on the same file sees every attempt.
+    const db2 = openDatabase({ dataDir: dir });
+    const again = createStatsStore(db2, { aggregateSaveIntervalMs: 60_000 });
+    expect(again.estimateBlock(id)).toEqual(ref());
+    expect(again.modelEstimates.forModel(id, 'simulated', 'sim-smart')).toEqual(ref('sim-smart'));
+    again.close();
+    const saved = db2.sqlite
+      .prepare("SELECT count FROM block_aggregates WHERE provider = '' AND model = ''")
+      .get() as { count: number };
+    expect(saved.count).toBe(400);
+    expect(db2.sqlite.prepare('SELECT aggregates_through AS n FROM stats_state').get()).toEqual({ n: 400 });
+    db2.close();
+  });
+
   it('counts transitions, visits, finishes and whole runs per graph', () => {
     const { db } = fresh();
     const s = createStatsStore(db, quiet);

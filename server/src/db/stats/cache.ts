@@ -2,17 +2,23 @@ import { AttemptAggregate, type AttemptRecord, type RecencyOptions } from '@grap
 import { loadAggregate, type Statements, type StoredAggregate } from './rows';
 
 /**
- * The in-memory side of the aggregates: a bounded cache of committed aggregate rows (what estimates
+ * The in-memory side of the aggregates: a bounded cache of the aggregates, counting every committed attempt (what estimates
  * read) and an index the flush uses to find, per attempt, its two aggregates and its series row
  * without building key strings (engine records reuse the compiled graph's string objects, whose
  * hashes V8 caches, so each step is a Map lookup on a string it has hashed before).
  *
  * Invariant: every aggregate reachable from the write index is the one in the read cache, so a
- * reader sees exactly what the last flush committed. Evicting from the read cache therefore clears
- * the write index too (it rebuilds lazily).
+ * reader sees every committed attempt (the cache runs ahead of the saved rows: the store saves
+ * aggregates behind the attempts). Evicting from the read cache therefore clears the write index
+ * too (it rebuilds lazily).
  */
 
 const SEP = '\u0001';
+
+/** What picks an attempt's aggregates: its block identity and the model asked. */
+export type AggregateOwner = Pick<AttemptRecord, 'blockName' | 'blockVersion' | 'provider' | 'model'> & {
+  readonly blockType: string;
+};
 
 interface ModelSlot {
   readonly provider: string;
@@ -92,7 +98,7 @@ export class AggregateCache {
   }
 
   /** For the flush: the identity-wide and per-model aggregates of an attempt, and its model slot. */
-  slotsFor(r: AttemptRecord): { all: StoredAggregate; model: ModelSlot } {
+  slotsFor(r: AggregateOwner): { all: StoredAggregate; model: ModelSlot } {
     let list = this.write.get(r.blockVersion);
     if (!list) {
       list = [];
@@ -123,22 +129,22 @@ export class AggregateCache {
     return { all: id.all, model: m };
   }
 
-  /** After a failed flush: forget what it touched (the rows did not change) and the write index. */
-  forget(touched: Iterable<StoredAggregate>): void {
-    for (const s of touched) {
-      const k = s.key;
-      this.read.delete(aggregateCacheKey(k.name, k.type, k.version, k.provider, k.model));
-    }
+  /** Forgets everything (after a failed commit, before folding the committed attempts in again). */
+  clear(): void {
+    this.read.clear();
     this.write = new Map();
   }
 
-  /** Keeps memory bounded: drops the oldest-loaded entries (all committed, so any can go). */
-  trim(): void {
+  /**
+   * Keeps memory bounded: drops the oldest-loaded entries whose row holds all they count; the
+   * unsaved ones (`keep`) stay, or a later read would load a row that is behind.
+   */
+  trim(keep: ReadonlySet<StoredAggregate>): void {
     if (this.read.size <= this.maxSize) return;
     const target = Math.floor(this.maxSize * 0.9);
-    for (const k of this.read.keys()) {
+    for (const [k, s] of this.read) {
       if (this.read.size <= target) break;
-      this.read.delete(k);
+      if (s === null || !keep.has(s)) this.read.delete(k);
     }
     this.write = new Map();
   }

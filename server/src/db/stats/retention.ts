@@ -5,7 +5,8 @@ import type { Statements } from './rows';
  * records its last rowid and when it was committed (`attempt_batches`), so "older than X" is a rowid
  * prefix: deleted in chunks from the start of the table, with no index on time. An attempt's age
  * is counted from when it was recorded (its end, within a flush interval), not from its start.
- * Aggregates are separate rows and keep their figures.
+ * Aggregates are separate rows and keep their figures; attempts they do not count yet (saved behind,
+ * see store.ts) are never pruned.
  */
 export interface RetentionOptions {
   readonly maxAgeMs: number;
@@ -26,6 +27,8 @@ export class Retention {
     private readonly opts: RetentionOptions | undefined,
     private readonly now: () => number,
     private readonly onError: (e: unknown) => void,
+    /** The last attempt id that may go (the saved aggregates count every attempt up to it). */
+    private readonly prunableThrough: () => number = () => Number.POSITIVE_INFINITY,
   ) {
     if (opts) {
       this.timer = setInterval(() => this.inBackground(), opts.intervalMs ?? 3_600_000);
@@ -58,7 +61,7 @@ export class Retention {
 
   private boundary(maxAgeMs: number): number | undefined {
     const last = this.st.lastBatchBefore.get(this.now() - maxAgeMs) as number | null;
-    return last ?? undefined;
+    return last === null ? undefined : Math.min(last, this.prunableThrough());
   }
 
   /** One chunk per event-loop turn, so a large prune never blocks requests for long. */

@@ -93,6 +93,9 @@ export interface Statements {
   selectRunRef: BetterSqlite3.Statement;
   selectSeriesRef: BetterSqlite3.Statement;
   insertSeriesRef: BetterSqlite3.Statement;
+  selectAggregatesThrough: BetterSqlite3.Statement;
+  saveAggregatesThrough: BetterSqlite3.Statement;
+  selectAttemptsAfter: BetterSqlite3.Statement;
 }
 
 export function prepareStatements(db: BetterSqlite3.Database): Statements {
@@ -185,6 +188,19 @@ export function prepareStatements(db: BetterSqlite3.Database): Statements {
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
       .pluck(),
+    selectAggregatesThrough: db.prepare('SELECT aggregates_through FROM stats_state WHERE id = 1').pluck(),
+    saveAggregatesThrough: db.prepare(
+      `INSERT INTO stats_state (id, aggregates_through) VALUES (1, ?)
+       ON CONFLICT (id) DO UPDATE SET aggregates_through = excluded.aggregates_through`,
+    ),
+    // What an aggregate folds in, for the attempts the saved aggregates do not count yet.
+    selectAttemptsAfter: db.prepare(
+      `SELECT a.id, a.attempt, a.status, a.started_at AS startedAt, a.latency_ms AS latencyMs,
+         a.ttft_ms AS ttftMs, a.tokens_in AS tokensIn, a.tokens_out AS tokensOut, a.cost_usd AS costUsd,
+         s.block_name AS blockName, s.block_type AS blockType, s.block_version AS blockVersion,
+         s.provider, s.model
+       FROM attempts a JOIN attempt_series s ON s.id = a.series_ref WHERE a.id > ? ORDER BY a.id`,
+    ),
   };
 }
 

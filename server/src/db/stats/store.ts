@@ -10,9 +10,7 @@ import {
   type GraphEstimate,
   type GraphEstimateOptions,
   type ModelEstimates,
-  type RecencyOptions,
   type RunEvent,
-  type SketchJSON,
   scopedId,
 } from '@graphwright/shared';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -28,7 +26,8 @@ import {
   type VisitCount,
 } from './reads';
 import { type RecentAttempt, type RecentQuery, readRecentAttempts } from './recent';
-import { Retention, type RetentionOptions } from './retention';
+import { foldAttemptsAfter, readAggregatesThrough } from './replay';
+import { Retention } from './retention';
 import {
   ATTEMPT_PARAMS,
   INSERT_CHUNK,
@@ -39,6 +38,7 @@ import {
   type StoredAggregate,
   saveAggregate,
 } from './rows';
+import type { BlockHistory, EstimateContext, StatsCounters, StatsStore, StatsStoreOptions } from './types';
 
 /**
  * The stats store: attempts appended in batched transactions off the engine's hot path, running
@@ -47,92 +47,18 @@ import {
  * - `record` only queues (an array push). A flush runs on the next turn of the event loop once
  *   `batchSize` events wait, or `flushIntervalMs` after the first one; past `maxQueue` the caller
  *   flushes synchronously, which bounds memory whatever the load (back-pressure).
- * - Aggregates live in a bounded in-memory cache, loaded from their row on first use and written
- *   back by every flush that changes them; the cache holds exactly what is committed (a failed
- *   flush evicts what it touched, so the next read reloads the row).
+ * - Aggregates live in a bounded in-memory cache, loaded from their row on first use; estimates
+ *   read the cache, which counts every committed attempt. The rows are written behind the attempts:
+ *   at most every `aggregateSaveIntervalMs`, in the same transaction as a batch of attempts, with
+ *   how far they count (`stats_state`). Rewriting ~1 KB rows with every batch cost more than the
+ *   appends themselves. After a crash (or a failed commit) the attempts after that point are folded
+ *   in again, so nothing committed is ever missing from an estimate.
  * - Memory does not grow with history: attempts leave memory when committed, aggregates are
  *   fixed-size, and the caches are bounded.
  * - One process writes a database's stats (the cache assumes no other writer of aggregates).
  */
 
-export interface StatsStoreOptions {
-  /** Queued events that trigger a flush on the next event-loop turn. */
-  readonly batchSize?: number;
-  /** Queued events past which `record` flushes synchronously. */
-  readonly maxQueue?: number;
-  /** Longest time an accepted event waits before its flush starts. */
-  readonly flushIntervalMs?: number;
-  /** Fewer samples than this on a block version: the estimate falls back to the previous version. */
-  readonly minSamples?: number;
-  /** Retention of attempt rows; aggregates keep their figures. Off when absent. */
-  readonly retention?: RetentionOptions;
-  readonly recency?: Partial<RecencyOptions>;
-  /** Most aggregates kept in memory. */
-  readonly cacheSize?: number;
-  readonly now?: () => number;
-  /** Background flush and prune failures (the store keeps going). */
-  readonly onError?: (error: unknown) => void;
-}
-
-export interface EstimateContext {
-  /** With blockId (scoped: "composite/inner"), lets the fallback follow this graph's lineage. */
-  readonly graphId?: string | undefined;
-  readonly blockId?: string | undefined;
-  /** With model: the per-model aggregate instead of the identity-wide one. */
-  readonly provider?: string | undefined;
-  readonly model?: string | undefined;
-}
-
-export interface StatsCounters {
-  readonly pending: number;
-  readonly recorded: number;
-  readonly attemptsWritten: number;
-  readonly flushes: number;
-  readonly failedFlushes: number;
-  readonly dropped: number;
-  readonly cachedAggregates: number;
-  readonly lastFlushMs: number;
-  readonly pruned: number;
-}
-
-export interface StatsStore {
-  /** Accepts any run event; counts what stats need and ignores the rest. Never throws. */
-  record(event: RunEvent, graphId?: string): void;
-  recordAttempt(record: AttemptRecord, graphId?: string): void;
-  /** An event sink bound to a graph id (the engine's EventSink). */
-  sink(graphId?: string): EventSink;
-  /** Commits everything queued, now. */
-  flush(): void;
-  /** Flushes, stops the timers; later events are dropped (and counted). */
-  close(): void;
-  estimateBlock(identity: BlockIdentity, ctx?: EstimateContext): BlockEstimate | undefined;
-  /** The estimate with the latency sketch behind it (for a histogram); undefined without history. */
-  blockHistory(identity: BlockIdentity, ctx?: EstimateContext): BlockHistory | undefined;
-  estimateGraph(
-    compiled: CompiledGraph,
-    ctx: { graphId: string },
-    opts?: GraphEstimateOptions,
-  ): GraphEstimate;
-  /** The newest attempts of one block, newest first (a bounded read). */
-  recentAttempts(q: RecentQuery): RecentAttempt[];
-  transitionCounts(graphId: string): TransitionCount[];
-  visitCounts(graphId: string): VisitCount[];
-  /** What the LLM service's model selection reads. */
-  readonly modelEstimates: ModelEstimates;
-  /** Records which block version replaced which (for writers other than the graph store). */
-  recordLineage(graphId: string, entries: readonly LineageEntry[], graphVersionId?: string): void;
-  /** Deletes attempt rows recorded more than maxAgeMs ago (default: the retention age); returns how many. */
-  prune(maxAgeMs?: number): number;
-  counters(): StatsCounters;
-}
-
-export interface BlockHistory {
-  readonly estimate: BlockEstimate;
-  readonly sketch: SketchJSON;
-  /** The block version whose history this is (the previous one when the estimate falls back). */
-  readonly version: string;
-}
-
+export type { BlockHistory, EstimateContext, StatsCounters, StatsStore, StatsStoreOptions } from './types';
 export type { RecentAttempt, RecentQuery, TransitionCount, VisitCount };
 
 const SEP = '\u0001';
@@ -169,6 +95,16 @@ class SqliteStatsStore implements StatsStore {
   private readonly runRefs = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly aggregateSaveIntervalMs: number;
+  /** Aggregates changed since their rows were saved. */
+  private readonly dirty = new Set<StoredAggregate>();
+  /** The saved aggregate rows count exactly the attempts with id ≤ this. */
+  private savedThrough = 0;
+  /** The last committed attempt id. */
+  private lastAttemptId = 0;
+  /** When the aggregates were last saved (performance.now(), so an injected clock cannot stall it). */
+  private lastSaveAt = 0;
   private closed = false;
   private readonly c = {
     recorded: 0,
@@ -189,16 +125,33 @@ class SqliteStatsStore implements StatsStore {
     this.batchSize = opts.batchSize ?? 2_000;
     this.maxQueue = Math.max(this.batchSize, opts.maxQueue ?? 50_000);
     this.flushIntervalMs = opts.flushIntervalMs ?? 200;
+    this.aggregateSaveIntervalMs = opts.aggregateSaveIntervalMs ?? 1_000;
     this.minSamples = opts.minSamples ?? 20;
     this.now = opts.now ?? Date.now;
     this.onError = opts.onError ?? ((e) => console.error('stats store:', e));
     const cacheSize = opts.cacheSize ?? 50_000;
     this.aggs = new AggregateCache(this.st, opts.recency ?? {}, cacheSize);
     this.lineage = new LineageCache(this.st, this.now, cacheSize);
-    this.retention = new Retention(this.st, opts.retention, this.now, this.onError);
+    this.retention = new Retention(
+      this.st,
+      opts.retention,
+      this.now,
+      this.onError,
+      // Attempts the saved aggregates do not count yet are kept, whatever their age.
+      () => this.savedThrough,
+    );
     this.modelEstimates = {
       forModel: (identity, provider, model) => this.estimateBlock(identity, { provider, model }),
     };
+    this.lastSaveAt = performance.now();
+    this.catchUp();
+  }
+
+  /** Folds the committed attempts the saved aggregates do not count yet into the cache. */
+  private catchUp(): void {
+    this.savedThrough = readAggregatesThrough(this.st);
+    this.lastAttemptId = foldAttemptsAfter(this.st, this.aggs, this.savedThrough, this.dirty);
+    this.scheduleSave();
   }
 
   // ─── Write side ──────────────────────────────────────────────────────────────────────────────
@@ -271,48 +224,100 @@ class SqliteStatsStore implements StatsStore {
     this.runGraphs.set(runId, graphId);
   }
 
-  private flushGuarded(): void {
+  private flushGuarded(save = false): void {
     try {
-      this.flush();
+      this.commit(save);
     } catch (e) {
       this.onError(e);
     }
   }
 
   flush(): void {
+    this.commit(true);
+  }
+
+  /** Commits the queued batch; saves the changed aggregates too when `save` or when they are due. */
+  private commit(save: boolean): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
     const b = this.batch;
-    if (b.size === 0) return;
+    const savingAll =
+      save ||
+      this.aggregateSaveIntervalMs === 0 ||
+      performance.now() - this.lastSaveAt >= this.aggregateSaveIntervalMs;
+    if (b.size === 0 && (!savingAll || this.dirty.size === 0)) return;
+    if (savingAll && this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+    }
     this.batch = new PendingBatch();
     const t0 = performance.now();
-    const touched = new Set<StoredAggregate>();
     const now = this.now();
+    let lastId = this.lastAttemptId;
     try {
       this.sqlite.transaction(() => {
-        const lastId = this.appendAttempts(b, touched);
-        if (lastId !== undefined) this.st.insertBatch.run(lastId, b.attempts.length, now);
-        for (const a of touched) saveAggregate(this.st, a, now);
+        const appended = this.appendAttempts(b);
+        if (appended !== undefined) {
+          lastId = appended;
+          this.st.insertBatch.run(appended, b.attempts.length, now);
+        }
         b.writeCounters(this.st);
+        if (savingAll) {
+          for (const a of this.dirty) saveAggregate(this.st, a, now);
+          this.st.saveAggregatesThrough.run(lastId);
+        }
       })();
     } catch (e) {
-      // The caches must hold only committed state: drop what this batch changed; it reloads.
-      this.aggs.forget(touched);
-      this.runRefs.clear();
       this.c.failedFlushes++;
       this.c.dropped += b.size;
+      this.recover();
       throw e;
     }
+    this.lastAttemptId = lastId;
+    if (savingAll) {
+      this.dirty.clear();
+      this.savedThrough = lastId;
+      this.lastSaveAt = performance.now();
+    } else this.scheduleSave();
     this.c.flushes++;
     this.c.attemptsWritten += b.attempts.length;
     this.c.lastFlushMs = performance.now() - t0;
-    this.aggs.trim();
+    this.aggs.trim(this.dirty);
+  }
+
+  /** Saves the changed aggregates when they fall due, even if no attempt comes to carry them. */
+  private scheduleSave(): void {
+    if (this.dirty.size === 0 || this.saveTimer || this.closed) return;
+    const wait = Math.max(0, this.lastSaveAt + this.aggregateSaveIntervalMs - performance.now());
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.flushGuarded(true);
+    }, wait);
+    // A process that exits without close() loses nothing: the next start folds the attempts in.
+    this.saveTimer.unref();
+  }
+
+  /**
+   * After a failed commit the cache may count attempts that were rolled back: rebuild it from the
+   * saved rows and the committed attempts after them.
+   */
+  private recover(): void {
+    this.aggs.clear();
+    this.dirty.clear();
+    this.runRefs.clear();
+    try {
+      this.catchUp();
+    } catch (e) {
+      // The database cannot be read either: estimates show the saved rows until the next start.
+      this.onError(e);
+    }
   }
 
   /** Appends the batch's attempts (multi-row INSERTs) and folds each into its two aggregates. */
-  private appendAttempts(b: PendingBatch, touched: Set<StoredAggregate>): number | undefined {
+  private appendAttempts(b: PendingBatch): number | undefined {
+    const touched = this.dirty;
     const rs = b.attempts;
     const p = this.params;
     p.length = 0;
@@ -376,6 +381,8 @@ class SqliteStatsStore implements StatsStore {
       this.flush();
     } finally {
       this.closed = true;
+      if (this.saveTimer) clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
       this.retention.stop();
     }
   }
@@ -488,6 +495,7 @@ class SqliteStatsStore implements StatsStore {
       ...this.c,
       pending: this.batch.size,
       cachedAggregates: this.aggs.size,
+      unsavedAggregates: this.dirty.size,
       pruned: this.retention.pruned,
     };
   }
