@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext, AppServices } from './context';
 import { registerRest } from './rest';
-import { type AppRouter, appRouter } from './routers/_app';
+import { appRouter } from './routers/_app';
+import { registerTrpcHttp } from './trpc-http';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -26,7 +26,12 @@ export function requestToken(headers: Record<string, unknown>, url: string): str
 }
 
 /** Builds the one-port server: tRPC under /trpc and the built web app at /. */
-export async function buildApp(services: AppServices): Promise<FastifyInstance> {
+export interface BuildAppOptions {
+  /** false: every tRPC request goes through tRPC's own handler (see trpc-http.ts). */
+  readonly trpcFastPath?: boolean;
+}
+
+export async function buildApp(services: AppServices, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { env } = services;
   const app = Fastify({
     logger: env.GW_LOG_LEVEL === 'silent' ? false : { level: env.GW_LOG_LEVEL },
@@ -39,16 +44,14 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
       ? true
       : tokenMatches(requestToken(headers, url), env.GW_ACCESS_TOKEN ?? '');
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext: ({ req }): AppContext => ({ services, authorized: isAuthorized(req.headers, req.url) }),
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path }, 'procedure failed');
-      },
+  registerTrpcHttp<AppContext>(app, {
+    router: appRouter,
+    createContext: (req) => ({ services, authorized: isAuthorized(req.headers, req.url) }),
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path }, 'procedure failed');
     },
-  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+    fastPath: opts.trpcFastPath,
+  });
 
   registerRest(app, services, isAuthorized);
 
