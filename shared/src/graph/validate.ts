@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { analyzeGraph } from './analyze';
 import type { CompiledGraph } from './compiled';
 import { type Diagnostic, GraphValidationError, hasErrors } from './diagnostics';
+import { fastParseGraph } from './fast-parse';
 import { type Sha256Hex, sha256Hex } from './hash';
 import { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
@@ -38,7 +39,11 @@ export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileRe
       );
       return { diagnostics, compiled: undefined, doc: undefined };
     }
-    const size = opts.sizeBytes ?? jsonSize(input);
+    // The fast path parses plain JSON data and measures it in one walk; anything else (and every
+    // document with a schema problem) takes the general path, which also writes the diagnostics.
+    const known = opts.sizeBytes;
+    const fast = known !== undefined && known > LIMITS.maxDocumentBytes ? undefined : fastParseGraph(input);
+    const size = known ?? (fast ? fast.size : jsonSize(input));
     if (size === undefined || size > LIMITS.maxDocumentBytes) {
       dc.add(
         'document_too_large',
@@ -48,31 +53,10 @@ export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileRe
       );
       return { diagnostics, compiled: undefined, doc: undefined };
     }
-    const raw = input as { blocks?: unknown; transitions?: unknown };
-    if (Array.isArray(raw.blocks) && raw.blocks.length > LIMITS.maxBlocks) {
-      dc.add(
-        'too_many_blocks',
-        `The graph has ${raw.blocks.length} blocks; the limit is ${LIMITS.maxBlocks}. Split it into composites.`,
-        { path: ['blocks'] },
-      );
-      return { diagnostics, compiled: undefined, doc: undefined };
-    }
-    if (Array.isArray(raw.transitions) && raw.transitions.length > LIMITS.maxTransitions) {
-      dc.add(
-        'too_many_transitions',
-        `The graph has ${raw.transitions.length} transitions; the limit is ${LIMITS.maxTransitions}.`,
-        { path: ['transitions'] },
-      );
-      return { diagnostics, compiled: undefined, doc: undefined };
-    }
-    const parsed = graphDocumentSchema.safeParse(input);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, MAX_SCHEMA_DIAGNOSTICS))
-        addSchemaIssue(dc, input, issue);
-      return { diagnostics, compiled: undefined, doc: undefined };
-    }
-    const compiled = analyzeGraph(parsed.data, dc, 0, { sha256: opts.sha256 ?? sha256Hex });
-    return { diagnostics, compiled: hasErrors(diagnostics) ? undefined : compiled, doc: parsed.data };
+    const doc = fast ? fast.doc : parseSlow(input, dc);
+    if (!doc) return { diagnostics, compiled: undefined, doc: undefined };
+    const compiled = analyzeGraph(doc, dc, 0, { sha256: opts.sha256 ?? sha256Hex });
+    return { diagnostics, compiled: hasErrors(diagnostics) ? undefined : compiled, doc };
   } catch (e) {
     // Only pathological input gets here (e.g. nesting deep enough to exhaust the stack).
     diagnostics.length = 0;
@@ -82,6 +66,34 @@ export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileRe
     );
     return { diagnostics, compiled: undefined, doc: undefined };
   }
+}
+
+/** The general path: the size limits on blocks and transitions, then the zod schema. */
+function parseSlow(input: object, dc: DiagnosticCollector): GraphDocument | undefined {
+  const raw = input as { blocks?: unknown; transitions?: unknown };
+  if (Array.isArray(raw.blocks) && raw.blocks.length > LIMITS.maxBlocks) {
+    dc.add(
+      'too_many_blocks',
+      `The graph has ${raw.blocks.length} blocks; the limit is ${LIMITS.maxBlocks}. Split it into composites.`,
+      { path: ['blocks'] },
+    );
+    return undefined;
+  }
+  if (Array.isArray(raw.transitions) && raw.transitions.length > LIMITS.maxTransitions) {
+    dc.add(
+      'too_many_transitions',
+      `The graph has ${raw.transitions.length} transitions; the limit is ${LIMITS.maxTransitions}.`,
+      { path: ['transitions'] },
+    );
+    return undefined;
+  }
+  const parsed = graphDocumentSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues.slice(0, MAX_SCHEMA_DIAGNOSTICS))
+      addSchemaIssue(dc, input, issue);
+    return undefined;
+  }
+  return parsed.data;
 }
 
 /** Every problem in a document, as diagnostics. Never throws. */
