@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { hex64 } from './hash64';
 
 /** A SHA-256 of a string as hex. The server injects node:crypto's (same result, ~15x faster). */
 export type Sha256Hex = (text: string) => string;
@@ -32,7 +33,7 @@ export function fastHash64(text: string): string {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b);
   h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
   h2 ^= h2 >>> 16;
-  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+  return hex64(h1, h2);
 }
 
 /** JSON with object keys sorted, so that two equal documents serialise identically. */

@@ -131,6 +131,30 @@ export class Hash64 {
     h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b);
     h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
     h2 ^= h2 >>> 16;
-    return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+    return hex64(h1, h2);
   }
+}
+
+const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+
+/** Two 32-bit words as 16 lowercase hex digits (what toString(16).padStart(8, '0') twice gives). */
+export function hex64(a: number, b: number): string {
+  return String.fromCharCode(
+    HEX[(a >>> 28) & 15] as number,
+    HEX[(a >>> 24) & 15] as number,
+    HEX[(a >>> 20) & 15] as number,
+    HEX[(a >>> 16) & 15] as number,
+    HEX[(a >>> 12) & 15] as number,
+    HEX[(a >>> 8) & 15] as number,
+    HEX[(a >>> 4) & 15] as number,
+    HEX[a & 15] as number,
+    HEX[(b >>> 28) & 15] as number,
+    HEX[(b >>> 24) & 15] as number,
+    HEX[(b >>> 20) & 15] as number,
+    HEX[(b >>> 16) & 15] as number,
+    HEX[(b >>> 12) & 15] as number,
+    HEX[(b >>> 8) & 15] as number,
+    HEX[(b >>> 4) & 15] as number,
+    HEX[b & 15] as number,
+  );
 }
