@@ -272,7 +272,13 @@ class Walker extends WalkerBase {
     const o = this.object(v);
     const type = o.type;
     const mask = typeMask(type);
-    const values: unknown[] = [];
+    // A block's values wait here (by key bit) until its keys are known; nested graphs have their own.
+    const depth = this.blockDepth++;
+    let values = this.blockValues[depth];
+    if (!values) {
+      values = new Array<unknown>(BLOCK_KEYS.length).fill(undefined);
+      this.blockValues[depth] = values;
+    }
     let seen = 0;
     let n = 0;
     for (const k in o) {
@@ -339,12 +345,18 @@ class Walker extends WalkerBase {
     if ((seen & required) !== required) return miss();
     const out: Rec = {};
     for (let i = 0; i < BLOCK_KEYS.length; i++) {
-      if (seen & (1 << i)) out[BLOCK_KEYS[i] as string] = values[i];
+      if (seen & (1 << i)) {
+        out[BLOCK_KEYS[i] as string] = values[i];
+        values[i] = undefined;
+      }
     }
+    this.blockDepth--;
     return out;
   }
 
   private fieldValue: unknown;
+  private blockDepth = 0;
+  private readonly blockValues: unknown[][] = [];
 
   /** A key of one block type: its bit (0 when this type has no such key), the value in fieldValue. */
   private typedField(k: string, x: unknown, mask: number): number {

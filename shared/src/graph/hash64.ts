@@ -110,7 +110,7 @@ export class Hash64 {
       return;
     }
     this.unit(Tag.Object);
-    const keys = Object.keys(v).sort();
+    const keys = sortedKeys(v);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       const x = (v as Record<string, unknown>)[k];
@@ -133,6 +133,24 @@ export class Hash64 {
     h2 ^= h2 >>> 16;
     return hex64(h1, h2);
   }
+}
+
+/**
+ * An object's keys in the order Array.prototype.sort gives (UTF-16 code units), sorted in place
+ * by insertion: records are small, and sort() would allocate a work copy for each.
+ */
+export function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];

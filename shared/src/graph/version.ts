@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY, type ResolvedRecovery } from './compiled';
-import type { Hash64 } from './hash64';
+import { type Hash64, sortedKeys } from './hash64';
 import { LIMITS } from './limits';
 import type { Block, GraphDocument, SubGraph } from './schema';
 
@@ -180,7 +180,7 @@ export function canonicalValue(value: unknown): unknown {
     for (let i = 0; i < value.length; i++) out.push(canonicalValue(value[i]));
     return out;
   }
-  const keys = Object.keys(value).sort();
+  const keys = sortedKeys(value);
   // No prototype: a "__proto__" key (an own property, as JSON.parse makes it) stays a key.
   const out: Record<string, unknown> = Object.create(null);
   for (const k of keys) {
