@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile, evalExpr, parseExpr, parseTemplate, renderTemplate, sha256Hex } from '../src/index';
+import {
+  compile,
+  evalExpr,
+  fastHash48,
+  fastHash64,
+  parseExpr,
+  parseTemplate,
+  renderTemplate,
+  sha256Hex,
+} from '../src/index';
 import { baseDoc, block, withBlocks } from './fixtures';
 
 const versions = (doc: ReturnType<typeof baseDoc>) =>
@@ -157,6 +166,18 @@ function referenceParseTemplate(text: string): unknown {
   if (literal) parts.push(literal);
   return { ok: true, template: { parts, paths } };
 }
+
+describe('fast hashes', () => {
+  it('gives a condition hash that is the first 12 digits of fastHash64', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        expect(fastHash48(s)).toBe(fastHash64(s).slice(0, 12));
+        expect(fastHash64(s)).toMatch(/^[0-9a-f]{16}$/);
+      }),
+      { numRuns: 2_000, seed: 9 },
+    );
+  });
+});
 
 describe('template parsing', () => {
   it('parses exactly as the regex-based reference did', () => {

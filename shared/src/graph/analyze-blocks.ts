@@ -87,17 +87,31 @@ export function analyzeBlocks<O>(
 ): { compiledBlocks: CompiledBlock[]; childHashes: (string | undefined)[] } {
   const blocks = g.blocks;
   const n = blocks.length;
-  const outgoingOf: CompiledTransition[][] = [];
-  const incomingOf: CompiledTransition[][] = [];
-  for (let i = 0; i < n; i++) {
-    outgoingOf.push([]);
-    incomingOf.push([]);
-  }
+  // Outgoing (else excluded) and incoming transitions of each block, in transition order; the
+  // lists are sized up front (most are short).
+  const outCount = new Int32Array(n);
+  const inCount = new Int32Array(n);
   const elseOf: (CompiledTransition | undefined)[] = new Array(n);
   for (const t of compiledTransitions) {
     if (t.isElse) elseOf[t.from] = t;
-    else (outgoingOf[t.from] as CompiledTransition[]).push(t);
-    (incomingOf[t.to] as CompiledTransition[]).push(t);
+    else outCount[t.from] = (outCount[t.from] as number) + 1;
+    inCount[t.to] = (inCount[t.to] as number) + 1;
+  }
+  const outgoingOf: CompiledTransition[][] = [];
+  const incomingOf: CompiledTransition[][] = [];
+  for (let i = 0; i < n; i++) {
+    outgoingOf.push(new Array(outCount[i] as number));
+    incomingOf.push(new Array(inCount[i] as number));
+  }
+  outCount.fill(0);
+  inCount.fill(0);
+  for (const t of compiledTransitions) {
+    if (!t.isElse) {
+      (outgoingOf[t.from] as CompiledTransition[])[outCount[t.from] as number] = t;
+      outCount[t.from] = (outCount[t.from] as number) + 1;
+    }
+    (incomingOf[t.to] as CompiledTransition[])[inCount[t.to] as number] = t;
+    inCount[t.to] = (inCount[t.to] as number) + 1;
   }
 
   const h = new Hash64();
@@ -222,13 +236,13 @@ export function analyzeBlocks<O>(
         p3[2] = 'system';
         const system = b.system !== undefined ? checkPrompt(b.system, b, i, p3, where, scope, dc) : undefined;
         let ok = b.system === undefined || system !== undefined;
-        const messages: CompiledMessage[] = [];
+        const messages: CompiledMessage[] = new Array(b.messages.length);
         for (let mi = 0; mi < b.messages.length; mi++) {
           const m = b.messages[mi] as (typeof b.messages)[number];
           p5[3] = mi;
           const template = checkPrompt(m.content, b, i, p5, where, scope, dc);
           if (!template) ok = false;
-          messages.push({ role: m.role, template: template as ParsedTemplate });
+          messages[mi] = { role: m.role, template: template as ParsedTemplate };
         }
         if (b.outputSchema !== undefined) {
           p3[2] = 'outputSchema';

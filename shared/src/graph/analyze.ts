@@ -1,7 +1,7 @@
 import { analyzeBlocks, parseChecked } from './analyze-blocks';
 import { initialFor } from './analyze-helpers';
 import type { CompiledGraph, CompiledTransition, CompiledVar } from './compiled';
-import { fastHash64, type Sha256Hex } from './hash';
+import { fastHash48, type Sha256Hex } from './hash';
 import type { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
 import { checkParallelWrites } from './parallel';
@@ -42,13 +42,13 @@ export function analyzeGraph(
 
   // Transitions. The valid ones (both ends known) are kept as three parallel lists.
   const transitions = g.transitions;
-  const succ: number[][] = [];
-  for (let i = 0; i < n; i++) succ.push([]);
   const transitionIds = new Set<string>();
   const elseSeen = new Set<number>();
-  const validTi: number[] = [];
-  const validFrom: number[] = [];
-  const validTo: number[] = [];
+  const validTi = new Int32Array(transitions.length);
+  const validFrom = new Int32Array(transitions.length);
+  const validTo = new Int32Array(transitions.length);
+  const outDegree = new Int32Array(n);
+  let validCount = 0;
   for (let ti = 0; ti < transitions.length; ti++) {
     const t = transitions[ti] as Transition;
     if (transitionIds.has(t.id)) {
@@ -92,12 +92,22 @@ export function analyzeGraph(
       }
       elseSeen.add(from);
     }
-    (succ[from] as number[]).push(to);
-    validTi.push(ti);
-    validFrom.push(from);
-    validTo.push(to);
+    validTi[validCount] = ti;
+    validFrom[validCount] = from;
+    validTo[validCount] = to;
+    validCount++;
+    outDegree[from] = (outDegree[from] as number) + 1;
   }
-  const validCount = validTi.length;
+  // Successor lists, in transition order (sized up front: most are short).
+  const succ: number[][] = [];
+  for (let i = 0; i < n; i++) succ.push(new Array<number>(outDegree[i] as number));
+  outDegree.fill(0);
+  for (let k = 0; k < validCount; k++) {
+    const from = validFrom[k] as number;
+    const at = outDegree[from] as number;
+    (succ[from] as number[])[at] = validTo[k] as number;
+    outDegree[from] = at + 1;
+  }
 
   // Input and output blocks.
   const inputs: number[] = [];
@@ -218,7 +228,7 @@ export function analyzeGraph(
   const scope = { blockIndex, vars, inputFields, topo };
 
   // Transitions, compiled (their conditions parsed and checked).
-  const compiledTransitions: CompiledTransition[] = [];
+  const compiledTransitions: CompiledTransition[] = new Array(validCount);
   const whenPath: (string | number)[] = ['transitions', 0, 'when'];
   for (let k = 0; k < validCount; k++) {
     const ti = validTi[k] as number;
@@ -229,15 +239,15 @@ export function analyzeGraph(
       whenPath[1] = ti;
       when = parseChecked(t.when, whenPath, from, false, { transitionId: t.id }, scope, dc);
     }
-    compiledTransitions.push({
-      index: compiledTransitions.length,
+    compiledTransitions[k] = {
+      index: k,
       id: t.id,
       from,
       to: validTo[k] as number,
       when,
       isElse: t.else === true,
-      conditionHash: t.else ? 'else' : t.when !== undefined ? fastHash64(t.when).slice(0, 12) : 'always',
-    });
+      conditionHash: t.else ? 'else' : t.when !== undefined ? fastHash48(t.when) : 'always',
+    };
   }
 
   const { compiledBlocks, childHashes } = analyzeBlocks(

@@ -375,7 +375,7 @@ export class WalkerBase {
 
   protected messages(v: unknown): Rec[] {
     const a = this.array(v, 0, LIMITS.maxMessages);
-    const out: Rec[] = [];
+    const out: Rec[] = new Array(a.length);
     for (let i = 0; i < a.length; i++) {
       const o = this.object(a[i]);
       let role: string | undefined;
@@ -393,7 +393,7 @@ export class WalkerBase {
       }
       this.close(o, n);
       if (role === undefined || content === undefined) return miss();
-      out.push({ role, content });
+      out[i] = { role, content };
     }
     return out;
   }

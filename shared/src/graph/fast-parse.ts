@@ -195,15 +195,15 @@ class Walker extends WalkerBase {
     switch (k) {
       case 'blocks': {
         const a = this.array(x, 0, LIMITS.maxBlocks);
-        const blocks: Rec[] = [];
-        for (let i = 0; i < a.length; i++) blocks.push(this.block(a[i]));
+        const blocks: Rec[] = new Array(a.length);
+        for (let i = 0; i < a.length; i++) blocks[i] = this.block(a[i]);
         body.blocks = blocks;
         return true;
       }
       case 'transitions': {
         const a = this.array(x, 0, LIMITS.maxTransitions);
-        const transitions: Rec[] = [];
-        for (let i = 0; i < a.length; i++) transitions.push(this.transition(a[i]));
+        const transitions: Rec[] = new Array(a.length);
+        for (let i = 0; i < a.length; i++) transitions[i] = this.transition(a[i]);
         body.transitions = transitions;
         return true;
       }

@@ -20,9 +20,17 @@ export interface ParsedTemplate {
 
 export type TemplateParseOutcome = { ok: true; template: ParsedTemplate } | { ok: false; message: string };
 
+// Parts and paths are gathered here, then copied out at their final size (most are short, and a
+// growing array starts with room for 16).
+const partsScratch: TemplatePart[] = [];
+const pathsScratch: TemplatePath[] = [];
+const segmentsScratch: (string | number)[] = [];
+
 export function parseTemplate(text: string): TemplateParseOutcome {
-  const parts: TemplatePart[] = [];
-  const paths: TemplatePath[] = [];
+  const parts = partsScratch;
+  const paths = pathsScratch;
+  parts.length = 0;
+  paths.length = 0;
   let i = 0;
   while (i < text.length) {
     const open = text.indexOf('{{', i);
@@ -50,7 +58,7 @@ export function parseTemplate(text: string): TemplateParseOutcome {
     paths.push(parsed);
     i = close + 2;
   }
-  return { ok: true, template: { parts, paths } };
+  return { ok: true, template: { parts: parts.slice(), paths: paths.slice() } };
 }
 
 /** A-Z, a-z, _ (and 0-9 when `digits`). */
@@ -68,7 +76,8 @@ function parsePath(text: string): TemplatePath | undefined {
   let j = 1;
   while (j < n && isWordChar(text.charCodeAt(j), true)) j++;
   const root = text.slice(0, j);
-  const segments: (string | number)[] = [];
+  const segments = segmentsScratch;
+  segments.length = 0;
   while (j < n) {
     const c = text.charCodeAt(j);
     let k = j + 1;
@@ -86,7 +95,7 @@ function parsePath(text: string): TemplatePath | undefined {
       j = k + 1;
     } else return undefined;
   }
-  return { root, segments, text };
+  return { root, segments: segments.slice(), text };
 }
 
 /** Reads a path from a value; undefined when any step is missing. Own properties only. */
