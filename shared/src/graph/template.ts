@@ -20,22 +20,20 @@ export interface ParsedTemplate {
 
 export type TemplateParseOutcome = { ok: true; template: ParsedTemplate } | { ok: false; message: string };
 
-// Parts and paths are gathered here, then copied out at their final size (most are short, and a
-// growing array starts with room for 16).
-const partsScratch: TemplatePart[] = [];
-const pathsScratch: TemplatePath[] = [];
-const segmentsScratch: (string | number)[] = [];
+// Parts, paths and segments are gathered in these (written by index, never shortened, so they keep
+// their room), then copied out at their final size: a fresh array that grows starts with room for 16.
+const parts: TemplatePart[] = [];
+const paths: TemplatePath[] = [];
+const segments: (string | number)[] = [];
 
 export function parseTemplate(text: string): TemplateParseOutcome {
-  const parts = partsScratch;
-  const paths = pathsScratch;
-  parts.length = 0;
-  paths.length = 0;
+  let partCount = 0;
+  let pathCount = 0;
   let i = 0;
   while (i < text.length) {
     const open = text.indexOf('{{', i);
     if (open < 0) {
-      parts.push(i === 0 ? text : text.slice(i));
+      parts[partCount++] = i === 0 ? text : text.slice(i);
       break;
     }
     const close = text.indexOf('}}', open + 2);
@@ -53,12 +51,12 @@ export function parseTemplate(text: string): TemplateParseOutcome {
         message: `"{{${inner}}}" is not a variable path: write {{input.name}}, {{out.<blockId>.field}} or {{vars.name}} (letters, digits, _ and [index] only).`,
       };
     }
-    if (open > i) parts.push(text.slice(i, open));
-    parts.push(parsed);
-    paths.push(parsed);
+    if (open > i) parts[partCount++] = text.slice(i, open);
+    parts[partCount++] = parsed;
+    paths[pathCount++] = parsed;
     i = close + 2;
   }
-  return { ok: true, template: { parts: parts.slice(), paths: paths.slice() } };
+  return { ok: true, template: { parts: parts.slice(0, partCount), paths: paths.slice(0, pathCount) } };
 }
 
 /** A-Z, a-z, _ (and 0-9 when `digits`). */
@@ -76,8 +74,7 @@ function parsePath(text: string): TemplatePath | undefined {
   let j = 1;
   while (j < n && isWordChar(text.charCodeAt(j), true)) j++;
   const root = text.slice(0, j);
-  const segments = segmentsScratch;
-  segments.length = 0;
+  let count = 0;
   while (j < n) {
     const c = text.charCodeAt(j);
     let k = j + 1;
@@ -85,17 +82,17 @@ function parsePath(text: string): TemplatePath | undefined {
       // .name
       while (k < n && (isWordChar(text.charCodeAt(k), true) || text.charCodeAt(k) === 45)) k++;
       if (k === j + 1) return undefined;
-      segments.push(text.slice(j + 1, k));
+      segments[count++] = text.slice(j + 1, k);
       j = k;
     } else if (c === 91) {
       // [index]
       while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
       if (k === j + 1 || text.charCodeAt(k) !== 93) return undefined;
-      segments.push(Number(text.slice(j + 1, k)));
+      segments[count++] = Number(text.slice(j + 1, k));
       j = k + 1;
     } else return undefined;
   }
-  return { root, segments: segments.slice(), text };
+  return { root, segments: segments.slice(0, count), text };
 }
 
 /** Reads a path from a value; undefined when any step is missing. Own properties only. */

@@ -61,15 +61,18 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
         low[parent] = Math.min(low[parent] as number, low[v] as number);
       }
       if (low[v] === index[v]) {
-        const comp: number[] = [];
+        // The component is the stack from v up, listed from the top down.
+        let from = stack.length - 1;
+        while (stack[from] !== v) from--;
+        const comp: number[] = new Array(stack.length - from);
         const id = members.length;
-        let w: number;
-        do {
-          w = stack.pop() as number;
+        for (let k = 0; k < comp.length; k++) {
+          const w = stack[stack.length - 1 - k] as number;
           onStack[w] = 0;
           sccOf[w] = id;
-          comp.push(w);
-        } while (w !== v);
+          comp[k] = w;
+        }
+        stack.length = from;
         members.push(comp);
       }
     }

@@ -104,28 +104,28 @@ const BUILT_IN = JSON.stringify([
 
 /** A block's row in the graph hash text: wiring and behaviour, without position or description. */
 function blockRow(b: Block, childHash: string | undefined): unknown[] {
-  const common = [
-    b.id,
-    b.name,
-    b.type,
-    b.routing ?? null,
-    b.join ?? null,
-    b.assign ? canonicalValue(b.assign) : null,
-    b.timeoutMs ?? null,
-    b.maxVisits ?? null,
-  ];
+  const assign = b.assign ? canonicalValue(b.assign) : null;
+  const routing = b.routing ?? null;
+  const join = b.join ?? null;
+  const timeoutMs = b.timeoutMs ?? null;
+  const maxVisits = b.maxVisits ?? null;
   switch (b.type) {
     case 'input':
-      common.push(b.fields ?? null);
-      break;
+      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.fields ?? null];
     case 'output':
-      common.push(b.value ?? null);
-      break;
+      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.value ?? null];
     case 'transform':
-      common.push(b.expr);
-      break;
+      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.expr];
     case 'llm':
-      common.push(
+      return [
+        b.id,
+        b.name,
+        b.type,
+        routing,
+        join,
+        assign,
+        timeoutMs,
+        maxVisits,
         b.provider,
         b.model,
         b.selection ?? null,
@@ -137,13 +137,21 @@ function blockRow(b: Block, childHash: string | undefined): unknown[] {
         b.topP ?? null,
         b.stop ?? null,
         b.recovery ?? null,
-      );
-      break;
+      ];
     case 'composite':
-      common.push(b.inputMap ? canonicalValue(b.inputMap) : null, childHash ?? null);
-      break;
+      return [
+        b.id,
+        b.name,
+        b.type,
+        routing,
+        join,
+        assign,
+        timeoutMs,
+        maxVisits,
+        b.inputMap ? canonicalValue(b.inputMap) : null,
+        childHash ?? null,
+      ];
   }
-  return common;
 }
 
 /**
@@ -156,8 +164,8 @@ export function graphHashText(
   childHashes: readonly (string | undefined)[],
 ): string {
   const blocks = g.blocks;
-  const rows: unknown[][] = [];
-  for (let i = 0; i < blocks.length; i++) rows.push(blockRow(blocks[i] as Block, childHashes[i]));
+  const rows: unknown[][] = new Array(blocks.length);
+  for (let i = 0; i < blocks.length; i++) rows[i] = blockRow(blocks[i] as Block, childHashes[i]);
   return JSON.stringify([
     BUILT_IN,
     g.name ?? '',
