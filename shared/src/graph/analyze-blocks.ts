@@ -18,6 +18,9 @@ import type { ParsedTemplate } from './template';
 import { blockVersion } from './version';
 
 type Where = { blockId?: string; transitionId?: string };
+
+/** The (frozen) transition list of a block that has none. */
+const NONE: CompiledTransition[] = Object.freeze([]) as unknown as CompiledTransition[];
 type Path = (string | number)[];
 
 /*
@@ -100,8 +103,8 @@ export function analyzeBlocks<O>(
   const outgoingOf: CompiledTransition[][] = [];
   const incomingOf: CompiledTransition[][] = [];
   for (let i = 0; i < n; i++) {
-    outgoingOf.push(new Array(outCount[i] as number));
-    incomingOf.push(new Array(inCount[i] as number));
+    outgoingOf.push(outCount[i] === 0 ? NONE : new Array(outCount[i] as number));
+    incomingOf.push(inCount[i] === 0 ? NONE : new Array(inCount[i] as number));
   }
   outCount.fill(0);
   inCount.fill(0);

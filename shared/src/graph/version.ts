@@ -189,11 +189,13 @@ export function canonicalValue(value: unknown): unknown {
     return out;
   }
   const keys = sortedKeys(value);
-  // No prototype: a "__proto__" key (an own property, as JSON.parse makes it) stays a key.
-  const out: Record<string, unknown> = Object.create(null);
+  const out: Record<string, unknown> = {};
   for (const k of keys) {
     const v = (value as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = canonicalValue(v);
+    if (v === undefined) continue;
+    // A "__proto__" key (an own property, as JSON.parse makes it) must stay a key, not a prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: canonicalValue(v), enumerable: true });
+    else out[k] = canonicalValue(v);
   }
   return out;
 }
