@@ -239,7 +239,24 @@ describe('fast parse: the same answer as the zod schema', () => {
     const big = { ...baseDoc(), extra: 10n };
     const circular: Record<string, unknown> = { ...baseDoc() };
     circular.self = circular;
-    for (const doc of [hidden, new Doc(baseDoc()), withToJson, throwing, undef, big, circular]) {
+    const hiddenWhen = baseDoc();
+    Object.defineProperty(hiddenWhen.transitions[0] as object, 'when', { value: 'true', enumerable: false });
+    const hiddenX = baseDoc();
+    (hiddenX.blocks[0] as { position?: unknown }).position = Object.defineProperty({ y: 1 }, 'x', {
+      value: 2,
+    });
+    for (const doc of [hiddenWhen, hiddenX]) expect(graphDocumentSchema.safeParse(doc).success).toBe(true);
+    for (const doc of [
+      hidden,
+      hiddenWhen,
+      hiddenX,
+      new Doc(baseDoc()),
+      withToJson,
+      throwing,
+      undef,
+      big,
+      circular,
+    ]) {
       expect(fastParseGraph(doc)).toBeUndefined();
     }
     Object.defineProperty(Object.prototype, 'description', { value: 'x', configurable: true });
@@ -249,5 +266,12 @@ describe('fast parse: the same answer as the zod schema', () => {
       delete (Object.prototype as { description?: unknown }).description;
     }
     expect(fastParseGraph(baseDoc())).toBeDefined();
+  });
+
+  it('agrees on records with non-enumerable keys (zod reads only the enumerable ones)', () => {
+    const doc = baseDoc();
+    Object.defineProperty((doc.blocks[2] as { assign: object }).assign, 'hidden', { value: '1' });
+    Object.defineProperty(doc.vars as object, 'hidden', { value: { reducer: 'sum' } });
+    expect(agree(doc)).toBe(true);
   });
 });

@@ -38,6 +38,14 @@ export class WalkerBase {
     this.size += n > 0 ? n + 1 : 2;
   }
 
+  /**
+   * `close` for an object that cannot hide a declared key: a record (zod reads only enumerable keys
+   * of a record), or an object whose declared keys were all seen (or that is rejected otherwise).
+   */
+  protected closeSeen(n: number): void {
+    this.size += n > 0 ? n + 1 : 2;
+  }
+
   /** A key the schema does not declare: counted, not kept. */
   protected unknown(k: string, x: unknown): void {
     this.strs.push(k);
@@ -216,7 +224,7 @@ export class WalkerBase {
         maxAttempts = this.num(o[k], 0, 5, true);
       } else this.unknown(k, o[k]);
     }
-    this.close(o, n);
+    this.closeSeen(n);
     if (maxAttempts === undefined) return miss();
     return { maxAttempts };
   }
@@ -239,7 +247,7 @@ export class WalkerBase {
         }
         this.key(k);
       }
-      this.close(o, n);
+      this.closeSeen(n);
       if (provider === undefined || model === undefined) return miss();
       out.push({ provider, model });
     }
@@ -284,7 +292,7 @@ export class WalkerBase {
       this.key(k);
       out[k] = this.varSpec(o[k]);
     }
-    this.close(o, n);
+    this.closeSeen(n);
     return out;
   }
 
@@ -334,7 +342,7 @@ export class WalkerBase {
         out[k] = this.expr(o[k]);
       }
     }
-    this.close(o, n);
+    this.closeSeen(n);
     return out;
   }
 
@@ -349,7 +357,7 @@ export class WalkerBase {
       const x = this.any(o[k], 1);
       if (k !== '__proto__') out[k] = x;
     }
-    this.close(o, n);
+    this.closeSeen(n);
     return out;
   }
 
@@ -368,7 +376,7 @@ export class WalkerBase {
       }
       this.key(k);
     }
-    this.close(o, n);
+    this.closeSeen(n);
     if (x === undefined || y === undefined) return miss();
     return { x, y };
   }
@@ -391,7 +399,7 @@ export class WalkerBase {
         }
         this.key(k);
       }
-      this.close(o, n);
+      this.closeSeen(n);
       if (role === undefined || content === undefined) return miss();
       out[i] = { role, content };
     }

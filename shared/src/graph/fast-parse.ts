@@ -258,8 +258,11 @@ class Walker extends WalkerBase {
       }
       this.key(k);
     }
-    this.close(o, n);
+    this.closeSeen(n);
     if (id === undefined || from === undefined || to === undefined) return miss();
+    // The optional keys not seen must be absent (not hidden: see close).
+    if ((when === undefined && 'when' in o) || (isElse === undefined && 'else' in o)) return miss();
+    if (label === undefined && 'label' in o) return miss();
     const out: Rec = { id, from, to };
     if (when !== undefined) out.when = when;
     if (isElse !== undefined) out.else = isElse;
