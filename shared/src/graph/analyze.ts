@@ -43,7 +43,7 @@ export function analyzeGraph(
   // Transitions. The valid ones (both ends known) are kept as three parallel lists.
   const transitions = g.transitions;
   const transitionIds = new Set<string>();
-  const elseSeen = new Set<number>();
+  const elseSeen = new Uint8Array(n);
   const validTi = new Int32Array(transitions.length);
   const validFrom = new Int32Array(transitions.length);
   const validTo = new Int32Array(transitions.length);
@@ -83,14 +83,14 @@ export function analyzeGraph(
     }
     if (from === undefined || to === undefined) continue;
     if (t.else) {
-      if (elseSeen.has(from)) {
+      if (elseSeen[from]) {
         dc.add('multiple_else', `Block "${t.from}" has more than one else transition: keep one.`, {
           path: ['transitions', ti],
           transitionId: t.id,
           blockId: t.from,
         });
       }
-      elseSeen.add(from);
+      elseSeen[from] = 1;
     }
     validTi[validCount] = ti;
     validFrom[validCount] = from;
