@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastParseGraph } from '../src/graph/fast-parse';
@@ -120,8 +121,11 @@ function agree(doc: unknown): boolean {
 const objectLike = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 describe('fast parse: the same answer as the zod schema', () => {
-  it('agrees on every example and on a document using every key', () => {
-    for (const doc of [...seeds, richDoc()]) expect(agree(doc)).toBe(true);
+  it('agrees on every example, the generated 1,000-block graph and a document using every key', () => {
+    const generated = JSON.parse(
+      readFileSync(new URL('../../examples/generated/graph-1000.json', import.meta.url), 'utf8'),
+    ) as unknown;
+    for (const doc of [...seeds, generated, richDoc()]) expect(agree(doc)).toBe(true);
   });
 
   it('agrees on 5,000 mutated graphs', () => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fastParseGraph } from '../src/graph/fast-parse';
 import { checkGraph, type GraphDocument } from '../src/index';
 import { baseDoc } from './fixtures';
 import type { Json } from './fuzz-docs';
@@ -146,6 +147,19 @@ describe('graph hash and block versions', () => {
     (a.blocks[1] as { topP: number }).topP = 0;
     (b.blocks[1] as { topP: number }).topP = -0;
     expect(compiled(b)).toEqual(compiled(a));
+  });
+
+  it('gives the same hash and versions whether the document takes the fast path or the general one', () => {
+    for (const base of bases) {
+      // An undefined property is not plain JSON: the fast parser leaves it to zod.
+      const general = { ...structuredClone(base), description: undefined };
+      expect(fastParseGraph(general)).toBeUndefined();
+      const r = checkGraph(general);
+      expect(r.compiled?.hash).toBe(compiled(base)?.hash);
+      expect(Object.fromEntries(r.compiled?.blocks.map((b) => [b.id, b.version]) ?? [])).toEqual(
+        compiled(base)?.versions,
+      );
+    }
   });
 
   it('keeps "__proto__" keys of an output schema in the hash', () => {
