@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastParseGraph } from '../src/graph/fast-parse';
-import { graphDocumentSchema } from '../src/index';
+import { graphHashText, hashTextEscapes } from '../src/graph/version';
+import { graphDocumentSchema, LIMITS, validate } from '../src/index';
 import { baseDoc } from './fixtures';
 import {
   arbitraryJson,
@@ -113,7 +114,11 @@ function agree(doc: unknown): boolean {
     expect(fast.doc).toStrictEqual(slow.data);
     // Key order matters too (hash texts are built with JSON.stringify), and so do prototypes.
     sameShape(fast.doc, slow.data);
-    expect(fast.size).toBe(JSON.stringify(doc).length);
+    // The size: bounded by the walk, exact with the escapes counted in the hash text.
+    const size = JSON.stringify(doc).length;
+    expect(fast.minSize).toBeLessThanOrEqual(size);
+    expect(size).toBeLessThanOrEqual(fast.minSize + 5 * fast.textChars);
+    if (!fast.nested) expect(fast.minSize + hashTextEscapes(graphHashText(fast.doc, []))).toBe(size);
   }
   return slow.success;
 }
@@ -277,5 +282,38 @@ describe('fast parse: the same answer as the zod schema', () => {
     Object.defineProperty((doc.blocks[2] as { assign: object }).assign, 'hidden', { value: '1' });
     Object.defineProperty(doc.vars as object, 'hidden', { value: { reducer: 'sum' } });
     expect(agree(doc)).toBe(true);
+  });
+
+  it('reports a document over the size limit exactly when JSON.stringify is over it', () => {
+    const limit = LIMITS.maxDocumentBytes;
+    // A var's initial value of n characters, every tenth a newline (written \n, one more character).
+    const withInitial = (doc: unknown, n: number): unknown => {
+      const d = structuredClone(doc) as { vars?: Record<string, unknown> };
+      d.vars = {
+        ...d.vars,
+        big: { reducer: 'replace', initial: '123456789\n'.repeat(n / 10 + 1).slice(0, n) },
+      };
+      return d;
+    };
+    const broken = { ...baseDoc(), transitions: [{ id: 't', from: 'nowhere', to: 'input' }] };
+    const composite = JSON.parse(
+      readFileSync(new URL('../../examples/composite-refine.json', import.meta.url), 'utf8'),
+    ) as unknown;
+    for (const base of [baseDoc(), broken, composite]) {
+      const n0 = 900_000;
+      const over = JSON.stringify(withInitial(base, n0)).length - limit;
+      for (let delta = -3; delta <= 3; delta++) {
+        // Shorten until the size is limit + delta (each character removed is 1.1 on average).
+        let n = n0 - Math.round(over / 1.1);
+        while (JSON.stringify(withInitial(base, n)).length > limit + delta) n--;
+        while (JSON.stringify(withInitial(base, n)).length < limit + delta) n++;
+        const doc = withInitial(base, n);
+        const size = JSON.stringify(doc).length;
+        const fast = fastParseGraph(doc as object);
+        expect(fast && fast.minSize <= limit && fast.minSize + 5 * fast.textChars > limit).toBe(true);
+        const tooLarge = validate(doc).some((d) => d.code === 'document_too_large');
+        expect(tooLarge, `size ${size}`).toBe(size > limit);
+      }
+    }
   });
 });

@@ -11,6 +11,12 @@ import { graphHashText } from './version';
 
 export interface AnalyzeOptions {
   readonly sha256: Sha256Hex;
+  /** Receives the top-level hash text (when the graph compiles), for the document's size. */
+  readonly keep?: KeptHashText | undefined;
+}
+
+export interface KeptHashText {
+  hashText?: string;
 }
 
 /**
@@ -263,7 +269,9 @@ export function analyzeGraph(
   checkParallelWrites(g, succ, topo, dc);
 
   if (dc.errorCount > startErrors || inputIndex === undefined) return undefined;
-  const hash = opts.sha256(graphHashText(g, childHashes));
+  const hashText = graphHashText(g, childHashes);
+  if (depth === 0 && opts.keep) opts.keep.hashText = hashText;
+  const hash = opts.sha256(hashText);
   const compiled: CompiledGraph = {
     hash,
     name: 'name' in g && typeof g.name === 'string' ? g.name : '',

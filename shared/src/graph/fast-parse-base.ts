@@ -4,21 +4,34 @@ import { LIMITS } from './limits';
 import { ID_PATTERN } from './schema';
 
 /**
- * The fast parser's primitives and its small objects (see fast-parse.ts). Each check mirrors one zod
- * schema in schema.ts and leaves the fast path (miss) on anything that schema would reject.
+ * The fast parser's primitives (see fast-parse.ts; its small objects are in fast-parse-parts.ts). Each
+ * check mirrors one zod schema in schema.ts and leaves the fast path (miss) on what it would reject.
  *
- * Size accounting: every character of JSON.stringify(input) is counted as the walk goes, except
- * those of free-text strings, which are collected and measured at the end with one
- * JSON.stringify over all of them (escapes included, at native speed).
+ * Size accounting: every character of JSON.stringify(input) is counted as the walk goes, except the
+ * escapes in strings. Strings that the graph hash text also holds ("text": exactly once there, see
+ * version.ts) are counted without their escapes, and their length is summed so that the escapes
+ * are bounded (at most 5 more characters each); the escapes themselves are read off the hash text
+ * once it is built (hashTextEscapes). The other strings ("quiet": descriptions, keys and values
+ * the schema drops) are collected and measured exactly at the end.
  */
 export class WalkerBase {
   size = 0;
-  readonly strs: string[] = [];
+  /** Characters in text strings: their escapes add at most 5 characters each. */
+  textChars = 0;
+  /** Whether a composite was seen: its nested graph is not in the top-level hash text. */
+  nested = false;
+  private readonly quietStrs: string[] = [];
 
-  /** The size of the collected strings, added once the walk is done. */
-  finish(): number {
-    const n = this.strs.length;
-    return n === 0 ? this.size : this.size + JSON.stringify(this.strs).length - n - 1;
+  /** Adds the exact size of the quiet strings, once the walk is done. */
+  finish(): void {
+    const n = this.quietStrs.length;
+    if (n > 0) this.size += JSON.stringify(this.quietStrs).length - n - 1;
+  }
+
+  /** A string the hash text holds: counted without escapes. */
+  protected textString(s: string): void {
+    this.size += s.length + 2;
+    this.textChars += s.length;
   }
 
   /** A plain object (its braces and separators are added by `close`). */
@@ -46,11 +59,11 @@ export class WalkerBase {
     this.size += n > 0 ? n + 1 : 2;
   }
 
-  /** A key the schema does not declare: counted, not kept. */
+  /** A key the schema does not declare (or a value it drops): counted, not kept. */
   protected unknown(k: string, x: unknown): void {
-    this.strs.push(k);
+    this.quietStrs.push(k);
     this.size += 1;
-    this.any(x, 0);
+    this.any(x, 0, true);
   }
 
   /** A key the schema declares (no character to escape in it). */
@@ -75,13 +88,20 @@ export class WalkerBase {
 
   protected str(v: unknown, min: number, max: number): string {
     if (typeof v !== 'string' || v.length < min || v.length > max) return miss();
-    this.strs.push(v);
+    this.textString(v);
     return v;
   }
 
   protected text(v: unknown): string {
     if (typeof v !== 'string') return miss();
-    this.strs.push(v);
+    this.textString(v);
+    return v;
+  }
+
+  /** A description: kept, but not in the hash. */
+  protected description(v: unknown, max: number): string {
+    if (typeof v !== 'string' || v.length > max) return miss();
+    this.quietStrs.push(v);
     return v;
   }
 
@@ -120,11 +140,12 @@ export class WalkerBase {
     return v;
   }
 
-  /** Any plain JSON value (z.unknown), kept as it is. */
-  protected any(v: unknown, depth: number): unknown {
+  /** Any plain JSON value (z.unknown), kept as it is; `quiet` when the hash text does not hold it. */
+  protected any(v: unknown, depth: number, quiet: boolean): unknown {
     switch (typeof v) {
       case 'string':
-        this.strs.push(v);
+        if (quiet) this.quietStrs.push(v);
+        else this.textString(v);
         return v;
       case 'number':
         this.size += jsonNumberLength(v);
@@ -144,352 +165,21 @@ export class WalkerBase {
     if (depth > MAX_DEPTH) return miss();
     if (Array.isArray(v)) {
       const a = this.array(v, 0, Infinity);
-      for (let i = 0; i < a.length; i++) this.any(a[i], depth + 1);
+      for (let i = 0; i < a.length; i++) this.any(a[i], depth + 1, quiet);
       return v;
     }
     const o = this.object(v);
     let n = 0;
     for (const k in o) {
       n++;
-      this.strs.push(k);
+      if (quiet) this.quietStrs.push(k);
+      else this.textString(k);
       this.size += 1;
-      this.any(o[k], depth + 1);
+      this.any(o[k], depth + 1, quiet);
     }
     this.size += n > 0 ? n + 1 : 2;
     return v;
   }
-
-  /** An object whose keys are all optional numbers with bounds (`ints`: bit i for an integer). */
-  protected numbers(v: unknown, names: readonly string[], bounds: readonly number[], ints: number): Rec {
-    const o = this.object(v);
-    const values: (number | undefined)[] = [];
-    let seen = 0;
-    let n = 0;
-    for (const k in o) {
-      n++;
-      const i = names.indexOf(k);
-      if (i < 0) {
-        this.unknown(k, o[k]);
-        continue;
-      }
-      this.key(k);
-      values[i] = this.num(
-        o[k],
-        bounds[2 * i] as number,
-        bounds[2 * i + 1] as number,
-        (ints & (1 << i)) !== 0,
-      );
-      seen |= 1 << i;
-    }
-    this.close(o, n);
-    const out: Rec = {};
-    for (let i = 0; i < names.length; i++) if (seen & (1 << i)) out[names[i] as string] = values[i];
-    return out;
-  }
-
-  protected recovery(v: unknown): Rec {
-    const o = this.object(v);
-    let retry: Rec | undefined;
-    let fallback: Rec[] | undefined;
-    let repair: Rec | undefined;
-    let n = 0;
-    for (const k in o) {
-      n++;
-      const x = o[k];
-      if (k === 'retry') retry = this.numbers(x, RETRY_KEYS, RETRY_BOUNDS, 1);
-      else if (k === 'fallback') fallback = this.modelRefs(x, 0, 10);
-      else if (k === 'repair') repair = this.repair(x);
-      else {
-        this.unknown(k, x);
-        continue;
-      }
-      this.key(k);
-    }
-    this.close(o, n);
-    const out: Rec = {};
-    if (retry !== undefined) out.retry = retry;
-    if (fallback !== undefined) out.fallback = fallback;
-    if (repair !== undefined) out.repair = repair;
-    return out;
-  }
-
-  private repair(v: unknown): Rec {
-    const o = this.object(v);
-    let maxAttempts: number | undefined;
-    let n = 0;
-    for (const k in o) {
-      n++;
-      if (k === 'maxAttempts') {
-        this.key(k);
-        maxAttempts = this.num(o[k], 0, 5, true);
-      } else this.unknown(k, o[k]);
-    }
-    this.closeSeen(n);
-    if (maxAttempts === undefined) return miss();
-    return { maxAttempts };
-  }
-
-  protected modelRefs(v: unknown, min: number, max: number): Rec[] {
-    const a = this.array(v, min, max);
-    const out: Rec[] = [];
-    for (let i = 0; i < a.length; i++) {
-      const o = this.object(a[i]);
-      let provider: string | undefined;
-      let model: string | undefined;
-      let n = 0;
-      for (const k in o) {
-        n++;
-        if (k === 'provider') provider = this.str(o[k], 1, Infinity);
-        else if (k === 'model') model = this.str(o[k], 1, Infinity);
-        else {
-          this.unknown(k, o[k]);
-          continue;
-        }
-        this.key(k);
-      }
-      this.closeSeen(n);
-      if (provider === undefined || model === undefined) return miss();
-      out.push({ provider, model });
-    }
-    return out;
-  }
-
-  protected defaults(v: unknown): Rec {
-    const o = this.object(v);
-    let recovery: Rec | undefined;
-    let timeoutMs: number | undefined;
-    let n = 0;
-    for (const k in o) {
-      n++;
-      const x = o[k];
-      if (k === 'recovery') recovery = this.recovery(x);
-      else if (k === 'timeoutMs') timeoutMs = this.num(x, 1, DAY_MS, true);
-      else {
-        this.unknown(k, x);
-        continue;
-      }
-      this.key(k);
-    }
-    this.close(o, n);
-    const out: Rec = {};
-    if (recovery !== undefined) out.recovery = recovery;
-    if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
-    return out;
-  }
-
-  protected vars(v: unknown): Rec {
-    const o = this.record(v);
-    const out: Rec = {};
-    let n = 0;
-    for (const k in o) {
-      n++;
-      if (k === '__proto__') {
-        // zod skips this key entirely (it would replace the prototype of its output).
-        this.unknown(k, o[k]);
-        continue;
-      }
-      if (!ID_PATTERN.test(k)) return miss();
-      this.key(k);
-      out[k] = this.varSpec(o[k]);
-    }
-    this.closeSeen(n);
-    return out;
-  }
-
-  private varSpec(v: unknown): Rec {
-    const o = this.object(v);
-    let reducer: string | undefined;
-    let initial: unknown;
-    let description: string | undefined;
-    let seen = 0;
-    let n = 0;
-    for (const k in o) {
-      n++;
-      const x = o[k];
-      if (k === 'reducer') {
-        reducer = this.oneOf(x, REDUCERS);
-        seen |= 1;
-      } else if (k === 'initial') {
-        initial = this.any(x, 0);
-        seen |= 2;
-      } else if (k === 'description') {
-        description = this.text(x);
-        seen |= 4;
-      } else {
-        this.unknown(k, x);
-        continue;
-      }
-      this.key(k);
-    }
-    this.close(o, n);
-    const out: Rec = { reducer: reducer ?? 'replace' };
-    if (seen & 2) out.initial = initial;
-    if (description !== undefined) out.description = description;
-    return out;
-  }
-
-  /** assign and inputMap: expressions by name. */
-  protected exprRecord(v: unknown): Rec {
-    const o = this.record(v);
-    const out: Rec = {};
-    let n = 0;
-    for (const k in o) {
-      n++;
-      if (k === '__proto__') this.unknown(k, o[k]);
-      else {
-        this.strs.push(k);
-        this.size += 1;
-        out[k] = this.expr(o[k]);
-      }
-    }
-    this.closeSeen(n);
-    return out;
-  }
-
-  protected outputSchema(v: unknown): Rec {
-    const o = this.record(v);
-    const out: Rec = {};
-    let n = 0;
-    for (const k in o) {
-      n++;
-      this.strs.push(k);
-      this.size += 1;
-      const x = this.any(o[k], 1);
-      if (k !== '__proto__') out[k] = x;
-    }
-    this.closeSeen(n);
-    return out;
-  }
-
-  protected position(v: unknown): Rec {
-    const o = this.object(v);
-    let x: number | undefined;
-    let y: number | undefined;
-    let n = 0;
-    for (const k in o) {
-      n++;
-      if (k === 'x') x = this.num(o[k], -Infinity, Infinity);
-      else if (k === 'y') y = this.num(o[k], -Infinity, Infinity);
-      else {
-        this.unknown(k, o[k]);
-        continue;
-      }
-      this.key(k);
-    }
-    this.closeSeen(n);
-    if (x === undefined || y === undefined) return miss();
-    return { x, y };
-  }
-
-  protected messages(v: unknown): Rec[] {
-    const a = this.array(v, 0, LIMITS.maxMessages);
-    const out: Rec[] = new Array(a.length);
-    for (let i = 0; i < a.length; i++) {
-      const o = this.object(a[i]);
-      let role: string | undefined;
-      let content: string | undefined;
-      let n = 0;
-      for (const k in o) {
-        n++;
-        if (k === 'role') role = this.oneOf(o[k], ROLES);
-        else if (k === 'content') content = this.text(o[k]);
-        else {
-          this.unknown(k, o[k]);
-          continue;
-        }
-        this.key(k);
-      }
-      this.closeSeen(n);
-      if (role === undefined || content === undefined) return miss();
-      out[i] = { role, content };
-    }
-    return out;
-  }
-
-  protected selection(v: unknown): Rec {
-    const o = this.object(v);
-    let models: Rec[] | undefined;
-    let maxP95Ms: number | undefined;
-    let minSuccessRate: number | undefined;
-    let n = 0;
-    for (const k in o) {
-      n++;
-      const x = o[k];
-      if (k === 'models') models = this.modelRefs(x, 1, 20);
-      else if (k === 'maxP95Ms') maxP95Ms = this.num(x, Number.MIN_VALUE, Infinity);
-      else if (k === 'minSuccessRate') minSuccessRate = this.num(x, 0, 1);
-      else {
-        this.unknown(k, x);
-        continue;
-      }
-      this.key(k);
-    }
-    this.close(o, n);
-    if (models === undefined) return miss();
-    const out: Rec = { models };
-    if (maxP95Ms !== undefined) out.maxP95Ms = maxP95Ms;
-    if (minSuccessRate !== undefined) out.minSuccessRate = minSuccessRate;
-    return out;
-  }
-
-  protected inputFields(v: unknown): Rec[] {
-    const a = this.array(v, 0, 100);
-    const out: Rec[] = [];
-    for (let i = 0; i < a.length; i++) {
-      const o = this.object(a[i]);
-      let name: string | undefined;
-      let type: string | undefined;
-      let required: boolean | undefined;
-      let dflt: unknown;
-      let description: string | undefined;
-      let seen = 0;
-      let n = 0;
-      for (const k in o) {
-        n++;
-        const x = o[k];
-        if (k === 'name') name = this.ident(x, Infinity);
-        else if (k === 'type') {
-          type = this.oneOf(x, FIELD_TYPES);
-          seen |= 1;
-        } else if (k === 'required') {
-          required = this.bool(x);
-          seen |= 2;
-        } else if (k === 'default') {
-          dflt = this.any(x, 0);
-          seen |= 4;
-        } else if (k === 'description') {
-          description = this.text(x);
-          seen |= 8;
-        } else {
-          this.unknown(k, x);
-          continue;
-        }
-        this.key(k);
-      }
-      this.close(o, n);
-      if (name === undefined) return miss();
-      const f: Rec = { name, type: type ?? 'string' };
-      if (required !== undefined) f.required = required;
-      if (seen & 4) f.default = dflt;
-      if (description !== undefined) f.description = description;
-      out.push(f);
-    }
-    return out;
-  }
 }
 
 const MAX_DEPTH = 100;
-export const DAY_MS = 86_400_000;
-const REDUCERS = ['replace', 'append', 'sum', 'merge'];
-const FIELD_TYPES = ['string', 'number', 'boolean', 'json'];
-const ROLES = ['user', 'assistant', 'system'];
-const RETRY_KEYS = [
-  'maxAttempts',
-  'baseDelayMs',
-  'multiplier',
-  'maxDelayMs',
-  'jitter',
-  'maxTotalMs',
-  'maxRetryAfterMs',
-];
-const RETRY_BOUNDS = [1, 20, 0, 600_000, 1, 10, 0, 3_600_000, 0, 1, 0, 86_400_000, 0, 3_600_000];

@@ -1,5 +1,5 @@
-import { DAY_MS, WalkerBase } from './fast-parse-base';
 import { BLOCK_KEYS, prototypesClean, type Rec } from './fast-parse-keys';
+import { DAY_MS, WalkerParts } from './fast-parse-parts';
 import { miss } from './json-size';
 import { LIMITS } from './limits';
 import type { GraphDocument } from './schema';
@@ -14,8 +14,14 @@ import type { GraphDocument } from './schema';
  */
 export interface FastParse {
   readonly doc: GraphDocument;
-  /** JSON.stringify(input).length. */
-  readonly size: number;
+  /**
+   * JSON.stringify(input).length without the escapes in the strings the top-level hash text holds:
+   * the exact size is minSize plus hashTextEscapes(that text), or at most minSize + 5 * textChars.
+   */
+  readonly minSize: number;
+  readonly textChars: number;
+  /** Whether the document has composites (whose nested graphs the top-level hash text leaves out). */
+  readonly nested: boolean;
 }
 
 export function fastParseGraph(input: object): FastParse | undefined {
@@ -23,7 +29,8 @@ export function fastParseGraph(input: object): FastParse | undefined {
   const w = new Walker();
   try {
     const doc = w.document(input);
-    return { doc, size: w.finish() };
+    w.finish();
+    return { doc, minSize: w.size, textChars: w.textChars, nested: w.nested };
   } catch {
     // A miss, or anything odd (a getter that throws, a stack overflow): the general path runs on
     // the same input and reports it as it always has.
@@ -121,7 +128,7 @@ function requiredOf(type: unknown): number {
   }
 }
 
-class Walker extends WalkerBase {
+class Walker extends WalkerParts {
   document(v: object): GraphDocument {
     const o = this.object(v);
     let schemaVersion: unknown;
@@ -143,7 +150,7 @@ class Walker extends WalkerBase {
           name = this.name(x);
           break;
         case 'description':
-          description = this.str(x, 0, 10_000);
+          description = this.description(x, 10_000);
           break;
         case 'budget':
           budget = this.numbers(x, BUDGET_KEYS, BUDGET_BOUNDS, 0);
@@ -309,7 +316,7 @@ class Walker extends WalkerBase {
           break;
         case 'description':
           bit = K.description;
-          value = this.str(x, 0, 10_000);
+          value = this.description(x, 10_000);
           break;
         case 'routing':
           bit = K.routing;
@@ -426,7 +433,10 @@ class Walker extends WalkerBase {
         break;
       case 'graph':
         bit = K.graph;
-        if (mask & bit) this.fieldValue = this.subGraph(x);
+        if (mask & bit) {
+          this.nested = true;
+          this.fieldValue = this.subGraph(x);
+        }
         break;
       default:
         return 0;

@@ -102,6 +102,30 @@ const BUILT_IN = JSON.stringify([
   LIMITS.defaultMaxVisitsPerBlock,
 ]);
 
+/** How many characters JSON escapes add in a JSON text (each escape starts with a backslash). */
+function escapesIn(json: string): number {
+  let extra = 0;
+  let i = json.indexOf('\\');
+  while (i >= 0) {
+    const unicode = json.charCodeAt(i + 1) === 117; // \uXXXX
+    extra += unicode ? 5 : 1;
+    i = json.indexOf('\\', i + (unicode ? 6 : 2));
+  }
+  return extra;
+}
+
+const BUILT_IN_ESCAPES = escapesIn(JSON.stringify([BUILT_IN]));
+
+/**
+ * The characters JSON escapes add to the document's own strings in a top-level hash text. Every
+ * string of a document without composites is there exactly once, except descriptions and what the
+ * schema drops (the fast parser measures those itself); the only other string with escapes is the
+ * built-in defaults. Numbers, keys and enum values have none.
+ */
+export function hashTextEscapes(text: string): number {
+  return escapesIn(text) - BUILT_IN_ESCAPES;
+}
+
 /** A block's row in the graph hash text: wiring and behaviour, without position or description. */
 function blockRow(b: Block, childHash: string | undefined): unknown[] {
   const assign = b.assign ? canonicalValue(b.assign) : null;
