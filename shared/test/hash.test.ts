@@ -162,6 +162,27 @@ describe('graph hash and block versions', () => {
     }
   });
 
+  it('tells an absent field from its zero or empty value', () => {
+    const hashOf = (edit: (b: Record<string, unknown>) => void): string | undefined => {
+      const doc = baseDoc();
+      edit(doc.blocks[3] as unknown as Record<string, unknown>);
+      return compiled(doc)?.hash;
+    };
+    const absent = hashOf(() => {});
+    const values = [
+      hashOf((b) => (b.temperature = 0)),
+      hashOf((b) => (b.topP = 0)),
+      hashOf((b) => (b.system = '')),
+      hashOf((b) => (b.stop = [])),
+      hashOf((b) => (b.routing = 'first')),
+    ];
+    for (const h of values) {
+      expect(h).toBeDefined();
+      expect(h).not.toBe(absent);
+    }
+    expect(new Set(values).size).toBe(values.length);
+  });
+
   it('keeps "__proto__" keys of an output schema in the hash', () => {
     const withKey = (v: number): unknown =>
       JSON.parse(

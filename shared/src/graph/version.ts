@@ -1,7 +1,7 @@
 import { DEFAULT_RETRY, type ResolvedRecovery } from './compiled';
 import { type Hash64, sortedKeys } from './hash64';
 import { LIMITS } from './limits';
-import type { Block, GraphDocument, SubGraph } from './schema';
+import type { Block, GraphDocument, SubGraph, Transition } from './schema';
 
 /*
  * Block versions are hashed (64-bit, hash64.ts) straight from the parsed fields. The graph hash is
@@ -126,56 +126,63 @@ export function hashTextEscapes(text: string): number {
   return escapesIn(text) - BUILT_IN_ESCAPES;
 }
 
+/*
+ * Rows are arrays in a fixed order per block type; an absent field is written short: 0 where the
+ * field holds a string, an object or a boolean (never 0 itself), -1 where it holds a number (all
+ * of them are at least 0). Messages are written inline after their count.
+ */
+const NONE = 0;
+const NO_NUMBER = -1;
+
 /** A block's row in the graph hash text: wiring and behaviour, without position or description. */
 function blockRow(b: Block, childHash: string | undefined): unknown[] {
-  const assign = b.assign ? canonicalValue(b.assign) : null;
-  const routing = b.routing ?? null;
-  const join = b.join ?? null;
-  const timeoutMs = b.timeoutMs ?? null;
-  const maxVisits = b.maxVisits ?? null;
+  const row: unknown[] = [
+    b.id,
+    b.name,
+    b.type,
+    b.routing ?? NONE,
+    b.join ?? NONE,
+    b.assign ? canonicalValue(b.assign) : NONE,
+    b.timeoutMs ?? NO_NUMBER,
+    b.maxVisits ?? NO_NUMBER,
+  ];
   switch (b.type) {
     case 'input':
-      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.fields ?? null];
+      row.push(b.fields ?? NONE);
+      break;
     case 'output':
-      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.value ?? null];
+      row.push(b.value ?? NONE);
+      break;
     case 'transform':
-      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.expr];
-    case 'llm':
-      return [
-        b.id,
-        b.name,
-        b.type,
-        routing,
-        join,
-        assign,
-        timeoutMs,
-        maxVisits,
-        b.provider,
-        b.model,
-        b.selection ?? null,
-        b.system ?? null,
-        b.messages,
-        b.outputSchema === undefined ? null : canonicalValue(b.outputSchema),
-        b.temperature ?? null,
-        b.maxTokens ?? null,
-        b.topP ?? null,
-        b.stop ?? null,
-        b.recovery ?? null,
-      ];
+      row.push(b.expr);
+      break;
+    case 'llm': {
+      const messages = b.messages;
+      row.push(b.provider, b.model, b.selection ?? NONE, b.system ?? NONE, messages.length);
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i] as (typeof messages)[number];
+        row.push(m.role, m.content);
+      }
+      row.push(
+        b.outputSchema === undefined ? NONE : canonicalValue(b.outputSchema),
+        b.temperature ?? NO_NUMBER,
+        b.maxTokens ?? NO_NUMBER,
+        b.topP ?? NO_NUMBER,
+        b.stop ?? NONE,
+        b.recovery ?? NONE,
+      );
+      break;
+    }
     case 'composite':
-      return [
-        b.id,
-        b.name,
-        b.type,
-        routing,
-        join,
-        assign,
-        timeoutMs,
-        maxVisits,
-        b.inputMap ? canonicalValue(b.inputMap) : null,
-        childHash ?? null,
-      ];
+      row.push(b.inputMap ? canonicalValue(b.inputMap) : NONE, childHash ?? NONE);
+      break;
   }
+  return row;
+}
+
+/** A transition's row: id, ends, condition, else flag and label. */
+function transitionRow(t: Transition): unknown[] {
+  return [t.id, t.from, t.to, t.when ?? NONE, t.else ?? NONE, t.label ?? NONE];
 }
 
 /**
@@ -188,8 +195,12 @@ export function graphHashText(
   childHashes: readonly (string | undefined)[],
 ): string {
   const blocks = g.blocks;
-  const rows: unknown[][] = new Array(blocks.length);
-  for (let i = 0; i < blocks.length; i++) rows[i] = blockRow(blocks[i] as Block, childHashes[i]);
+  const transitions = g.transitions;
+  const rows: unknown[][] = [];
+  for (let i = 0; i < blocks.length; i++) rows.push(blockRow(blocks[i] as Block, childHashes[i]));
+  const transitionRows: unknown[][] = [];
+  for (let i = 0; i < transitions.length; i++)
+    transitionRows.push(transitionRow(transitions[i] as Transition));
   return JSON.stringify([
     BUILT_IN,
     g.name ?? '',
@@ -197,7 +208,7 @@ export function graphHashText(
     canonicalValue(g.defaults ?? {}),
     canonicalValue(g.limits ?? {}),
     rows,
-    g.transitions,
+    transitionRows,
   ]);
 }
 
