@@ -136,48 +136,65 @@ const NO_NUMBER = -1;
 
 /** A block's row in the graph hash text: wiring and behaviour, without position or description. */
 function blockRow(b: Block, childHash: string | undefined): unknown[] {
-  const row: unknown[] = [
-    b.id,
-    b.name,
-    b.type,
-    b.routing ?? NONE,
-    b.join ?? NONE,
-    b.assign ? canonicalValue(b.assign) : NONE,
-    b.timeoutMs ?? NO_NUMBER,
-    b.maxVisits ?? NO_NUMBER,
-  ];
+  const assign = b.assign ? canonicalValue(b.assign) : NONE;
+  const routing = b.routing ?? NONE;
+  const join = b.join ?? NONE;
+  const timeoutMs = b.timeoutMs ?? NO_NUMBER;
+  const maxVisits = b.maxVisits ?? NO_NUMBER;
   switch (b.type) {
     case 'input':
-      row.push(b.fields ?? NONE);
-      break;
+      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.fields ?? NONE];
     case 'output':
-      row.push(b.value ?? NONE);
-      break;
+      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.value ?? NONE];
     case 'transform':
-      row.push(b.expr);
-      break;
-    case 'llm': {
-      const messages = b.messages;
-      row.push(b.provider, b.model, b.selection ?? NONE, b.system ?? NONE, messages.length);
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i] as (typeof messages)[number];
-        row.push(m.role, m.content);
-      }
-      row.push(
-        b.outputSchema === undefined ? NONE : canonicalValue(b.outputSchema),
-        b.temperature ?? NO_NUMBER,
-        b.maxTokens ?? NO_NUMBER,
-        b.topP ?? NO_NUMBER,
-        b.stop ?? NONE,
-        b.recovery ?? NONE,
-      );
-      break;
+      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.expr];
+    case 'composite': {
+      const inputMap = b.inputMap ? canonicalValue(b.inputMap) : NONE;
+      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, inputMap, childHash ?? NONE];
     }
-    case 'composite':
-      row.push(b.inputMap ? canonicalValue(b.inputMap) : NONE, childHash ?? NONE);
-      break;
+    case 'llm': {
+      const schema = b.outputSchema === undefined ? NONE : canonicalValue(b.outputSchema);
+      const temperature = b.temperature ?? NO_NUMBER;
+      const maxTokens = b.maxTokens ?? NO_NUMBER;
+      const topP = b.topP ?? NO_NUMBER;
+      const messages = b.messages;
+      const system = b.system ?? NONE;
+      const selection = b.selection ?? NONE;
+      const m = messages[0];
+      // One message is the common case: a literal keeps the row packed and sized exactly (JSON.stringify
+      // is slower on arrays with holes, and a growing array is copied as it grows).
+      if (messages.length === 1 && m) {
+        return [
+          b.id,
+          b.name,
+          b.type,
+          routing,
+          join,
+          assign,
+          timeoutMs,
+          maxVisits,
+          b.provider,
+          b.model,
+          selection,
+          system,
+          1,
+          m.role,
+          m.content,
+          schema,
+          temperature,
+          maxTokens,
+          topP,
+          b.stop ?? NONE,
+          b.recovery ?? NONE,
+        ];
+      }
+      const row = [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.provider, b.model];
+      row.push(selection, system, messages.length);
+      for (const msg of messages) row.push(msg.role, msg.content);
+      row.push(schema, temperature, maxTokens, topP, b.stop ?? NONE, b.recovery ?? NONE);
+      return row;
+    }
   }
-  return row;
 }
 
 /** A transition's row: id, ends, condition, else flag and label. */
