@@ -6,7 +6,7 @@ import type { Block, GraphDocument, SubGraph, Transition } from './schema';
 /*
  * Block versions are hashed (64-bit, hash64.ts) straight from the parsed fields. The graph hash is
  * a SHA-256 over one JSON text built by a single JSON.stringify: the graph's settings, one row per
- * block (wiring and behaviour, no position or description) and the transitions. The parser fixes
+ * block (wiring and behaviour, no position or description) and one per transition. The parser fixes
  * the key order of every parsed object; free-form records (output schemas, var specs, assign and
  * input maps) go through canonicalValue, so that their key order does not matter.
  */
@@ -206,6 +206,8 @@ function transitionRow(t: Transition): unknown[] {
  * The text the graph's content hash is taken over: everything that affects execution (the graph's
  * settings, every block's wiring and behaviour, the transitions, the built-in defaults), without
  * positions and descriptions. `childHashes[i]` is the hash of composite block i's nested graph.
+ * Each string of the graph (descriptions aside) is written exactly once: the document's size is
+ * read off this text (hashTextEscapes), and a property test holds it to that.
  */
 export function graphHashText(
   g: GraphDocument | SubGraph,
