@@ -1,5 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile, evalExpr, parseExpr, parseTemplate, renderTemplate, sha256Hex } from '../src/index';
+import {
+  compile,
+  evalExpr,
+  fastHash48,
+  fastHash64,
+  parseExpr,
+  parseTemplate,
+  renderTemplate,
+  sha256Hex,
+} from '../src/index';
 import { baseDoc, block, withBlocks } from './fixtures';
 
 const versions = (doc: ReturnType<typeof baseDoc>) =>
@@ -111,5 +121,96 @@ describe('templates', () => {
   it('never evaluates code inside braces', () => {
     const r = parseTemplate('{{ constructor.constructor("return 1")() }}');
     expect(r.ok).toBe(false);
+  });
+});
+
+/** The regex-based template parser that parseTemplate replaced, kept as the reference. */
+function referenceParseTemplate(text: string): unknown {
+  const SEGMENT = /^(?:\.([A-Za-z0-9_-]+)|\[(\d+)\])/;
+  const ROOT = /^[A-Za-z_][A-Za-z0-9_]*/;
+  const parsePath = (t: string) => {
+    const root = ROOT.exec(t);
+    if (!root) return undefined;
+    const segments: (string | number)[] = [];
+    let rest = t.slice(root[0].length);
+    while (rest.length > 0) {
+      const m = SEGMENT.exec(rest);
+      if (!m) return undefined;
+      segments.push(m[1] !== undefined ? m[1] : Number(m[2]));
+      rest = rest.slice(m[0].length);
+    }
+    return { root: root[0], segments, text: t };
+  };
+  const parts: unknown[] = [];
+  const paths: unknown[] = [];
+  let i = 0;
+  let literal = '';
+  while (i < text.length) {
+    const open = text.indexOf('{{', i);
+    if (open < 0) {
+      literal += text.slice(i);
+      break;
+    }
+    literal += text.slice(i, open);
+    const close = text.indexOf('}}', open + 2);
+    if (close < 0) return { ok: false, at: open };
+    const inner = text.slice(open + 2, close).trim();
+    const parsed = parsePath(inner);
+    if (!parsed) return { ok: false, inner };
+    if (literal) parts.push(literal);
+    literal = '';
+    parts.push(parsed);
+    paths.push(parsed);
+    i = close + 2;
+  }
+  if (literal) parts.push(literal);
+  return { ok: true, template: { parts, paths } };
+}
+
+describe('fast hashes', () => {
+  it('gives a condition hash that is the first 12 digits of fastHash64', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        expect(fastHash48(s)).toBe(fastHash64(s).slice(0, 12));
+        expect(fastHash64(s)).toMatch(/^[0-9a-f]{16}$/);
+      }),
+      { numRuns: 2_000, seed: 9 },
+    );
+  });
+});
+
+describe('template parsing', () => {
+  it('parses exactly as the regex-based reference did', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(
+        '{{',
+        '}}',
+        '.',
+        '[',
+        ']',
+        '-',
+        '_',
+        ' ',
+        '\u00a0',
+        '0',
+        '7',
+        'a',
+        'Z',
+        'out',
+        'input',
+        '$',
+      ),
+      fc.string({ maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        const r = parseTemplate(text);
+        const want = referenceParseTemplate(text) as { ok: boolean; template?: unknown };
+        expect(r.ok).toBe(want.ok);
+        if (r.ok) expect(r.template).toEqual(want.template);
+      }),
+      { numRuns: 20_000, seed: 5 },
+    );
   });
 });

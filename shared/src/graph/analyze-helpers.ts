@@ -1,14 +1,5 @@
-import type { CompiledBlock, CompiledVar } from './compiled';
-import { fastHash64 } from './hash';
+import type { CompiledVar } from './compiled';
 import type { DiagnosticCollector } from './issues';
-
-/**
- * Sets a block's version from its version text. A plain data property on purpose: a lazy getter
- * saved ~3 ms of a 1,000-block compile but made every read on the engine's hot path 2-3x slower.
- */
-export function setVersion(block: CompiledBlock, text: string): void {
-  (block as { version: string }).version = fastHash64(text);
-}
 
 export function withoutSelf(set: Set<number>, self: number): Set<number> {
   set.delete(self);

@@ -1,25 +1,22 @@
-import { checkOutputSchema, initialFor, setVersion, utf8Length, withoutSelf } from './analyze-helpers';
-import { type ParsedExpr, parseExpr } from './cel';
-import type {
-  CompiledAssign,
-  CompiledBlock,
-  CompiledGraph,
-  CompiledTransition,
-  CompiledVar,
-} from './compiled';
-import { checkExprRefs, checkTemplate } from './expr-checks';
-import { fastHash64, type Sha256Hex } from './hash';
+import { analyzeBlocks, parseChecked } from './analyze-blocks';
+import { initialFor } from './analyze-helpers';
+import type { CompiledGraph, CompiledTransition, CompiledVar } from './compiled';
+import { fastHash48, type Sha256Hex } from './hash';
 import type { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
 import { checkParallelWrites } from './parallel';
-import { resolveRecovery } from './recovery';
-import type { Block, GraphDocument, SubGraph } from './schema';
-import type { ParsedTemplate } from './template';
+import type { Block, GraphDocument, SubGraph, Transition } from './schema';
 import { computeTopology, reachableFrom } from './topology';
-import { blockVersionText, graphHashText } from './version';
+import { graphHashText } from './version';
 
 export interface AnalyzeOptions {
   readonly sha256: Sha256Hex;
+  /** Receives the top-level hash text (when the graph compiles), for the document's size. */
+  readonly keep?: KeptHashText | undefined;
+}
+
+export interface KeptHashText {
+  hashText?: string;
 }
 
 /**
@@ -49,19 +46,22 @@ export function analyzeGraph(
     } else blockIndex.set(b.id, i);
   }
 
-  // Transitions.
-  const succ: number[][] = Array.from({ length: n }, () => []);
+  // Transitions. The valid ones (both ends known) are kept as three parallel lists.
+  const transitions = g.transitions;
   const transitionIds = new Set<string>();
-  const elseSeen = new Set<number>();
-  const validTransitions: { ti: number; from: number; to: number }[] = [];
-  g.transitions.forEach((t, ti) => {
-    const where = { path: ['transitions', ti], transitionId: t.id };
+  const elseSeen = new Uint8Array(n);
+  const validTi = new Int32Array(transitions.length);
+  const validFrom = new Int32Array(transitions.length);
+  const validTo = new Int32Array(transitions.length);
+  const outDegree = new Int32Array(n);
+  let validCount = 0;
+  for (let ti = 0; ti < transitions.length; ti++) {
+    const t = transitions[ti] as Transition;
     if (transitionIds.has(t.id)) {
-      dc.add(
-        'duplicate_transition_id',
-        `Two transitions have the id "${t.id}": give each its own id.`,
-        where,
-      );
+      dc.add('duplicate_transition_id', `Two transitions have the id "${t.id}": give each its own id.`, {
+        path: ['transitions', ti],
+        transitionId: t.id,
+      });
     }
     transitionIds.add(t.id);
     const from = blockIndex.get(t.from);
@@ -70,83 +70,99 @@ export function analyzeGraph(
       dc.add(
         'unknown_transition_source',
         `Transition "${t.id}" starts at "${t.from}", which is not a block of this graph: connect it to an existing block or delete it.`,
-        { ...where, path: ['transitions', ti, 'from'] },
+        { path: ['transitions', ti, 'from'], transitionId: t.id },
       );
     }
     if (to === undefined) {
       dc.add(
         'unknown_transition_target',
         `Transition "${t.id}" goes to "${t.to}", which is not a block of this graph: connect it to an existing block or delete it.`,
-        { ...where, path: ['transitions', ti, 'to'] },
+        { path: ['transitions', ti, 'to'], transitionId: t.id },
       );
     }
     if (t.else && t.when !== undefined) {
       dc.add(
         'else_with_condition',
         `Transition "${t.id}" is an else transition and also has a condition: remove one of the two.`,
-        { ...where, path: ['transitions', ti, 'when'] },
+        { path: ['transitions', ti, 'when'], transitionId: t.id },
       );
     }
-    if (from === undefined || to === undefined) return;
+    if (from === undefined || to === undefined) continue;
     if (t.else) {
-      if (elseSeen.has(from)) {
+      if (elseSeen[from]) {
         dc.add('multiple_else', `Block "${t.from}" has more than one else transition: keep one.`, {
-          ...where,
+          path: ['transitions', ti],
+          transitionId: t.id,
           blockId: t.from,
         });
       }
-      elseSeen.add(from);
+      elseSeen[from] = 1;
     }
-    succ[from]?.push(to);
-    validTransitions.push({ ti, from, to });
-  });
+    validTi[validCount] = ti;
+    validFrom[validCount] = from;
+    validTo[validCount] = to;
+    validCount++;
+    outDegree[from] = (outDegree[from] as number) + 1;
+  }
+  // Successor lists, in transition order (sized up front: most are short).
+  const succ: number[][] = [];
+  for (let i = 0; i < n; i++) succ.push(new Array<number>(outDegree[i] as number));
+  outDegree.fill(0);
+  for (let k = 0; k < validCount; k++) {
+    const from = validFrom[k] as number;
+    const at = outDegree[from] as number;
+    (succ[from] as number[])[at] = validTo[k] as number;
+    outDegree[from] = at + 1;
+  }
 
   // Input and output blocks.
   const inputs: number[] = [];
   const outputs: number[] = [];
-  blocks.forEach((b, i) => {
-    if (b.type === 'input') inputs.push(i);
-    if (b.type === 'output') outputs.push(i);
-  });
+  for (let i = 0; i < n; i++) {
+    const type = (blocks[i] as Block).type;
+    if (type === 'input') inputs.push(i);
+    else if (type === 'output') outputs.push(i);
+  }
   if (inputs.length === 0)
     dc.add('missing_input', 'The graph has no input block: add one where the run starts.', {
       path: ['blocks'],
     });
-  if (inputs.length > 1) {
-    for (const i of inputs.slice(1)) {
-      dc.add(
-        'multiple_inputs',
-        'The graph has more than one input block: keep exactly one where the run starts.',
-        { path: ['blocks', i], blockId: blocks[i]?.id },
-      );
-    }
+  for (let k = 1; k < inputs.length; k++) {
+    const i = inputs[k] as number;
+    dc.add(
+      'multiple_inputs',
+      'The graph has more than one input block: keep exactly one where the run starts.',
+      { path: ['blocks', i], blockId: blocks[i]?.id },
+    );
   }
   if (outputs.length === 0)
     dc.add('missing_output', 'The graph has no output block: add one where the run ends.', {
       path: ['blocks'],
     });
-  for (const { ti, from, to } of validTransitions) {
-    const t = g.transitions[ti];
-    if (to === inputs[0])
+  const inputIndex = inputs[0];
+  for (let k = 0; k < validCount; k++) {
+    const ti = validTi[k] as number;
+    const t = transitions[ti] as Transition;
+    if (validTo[k] === inputIndex)
       dc.add(
         'input_has_incoming',
-        `Transition "${t?.id}" goes into the input block: a run starts there, so nothing can lead into it. Point it at another block.`,
-        { path: ['transitions', ti], transitionId: t?.id },
+        `Transition "${t.id}" goes into the input block: a run starts there, so nothing can lead into it. Point it at another block.`,
+        { path: ['transitions', ti], transitionId: t.id },
       );
-    if (blocks[from]?.type === 'output')
+    if (blocks[validFrom[k] as number]?.type === 'output')
       dc.add(
         'output_has_outgoing',
-        `Transition "${t?.id}" leaves output block "${t?.from}": a run ends at an output block. Move the output to the end.`,
-        { path: ['transitions', ti], transitionId: t?.id },
+        `Transition "${t.id}" leaves output block "${t.from}": a run ends at an output block. Move the output to the end.`,
+        { path: ['transitions', ti], transitionId: t.id },
       );
   }
 
   // Reachability from the input block.
-  const inputIndex = inputs[0];
-  let reachable: Uint8Array | undefined;
   if (inputIndex !== undefined) {
-    reachable = reachableFrom(inputIndex, succ, n);
-    if (outputs.length > 0 && !outputs.some((o) => reachable?.[o])) {
+    const reachable = reachableFrom(inputIndex, succ, n);
+    let outputReached = false;
+    for (const o of outputs) if (reachable[o]) outputReached = true;
+    if (outputs.length > 0 && !outputReached) {
       dc.add(
         'no_reachable_output',
         'No output block can be reached from the input block: connect a path from the input to an output.',
@@ -168,15 +184,17 @@ export function analyzeGraph(
   const topo = computeTopology(n, succ);
 
   // Cycles need a way out: a transition leaving the cycle and a condition that can choose it.
-  topo.sccMembers.forEach((members, c) => {
-    if (!topo.sccCyclic[c]) return;
+  const sccCount = topo.sccMembers.length;
+  for (let c = 0; c < sccCount; c++) {
+    if (!topo.sccCyclic[c]) continue;
+    const members = topo.sccMembers[c] as readonly number[];
     let exits = false;
     let conditional = false;
-    for (const { ti, from, to } of validTransitions) {
-      if (topo.sccOf[from] !== c) continue;
-      const t = g.transitions[ti];
-      if (t?.when !== undefined || t?.else) conditional = true;
-      if (topo.sccOf[to] !== c) exits = true;
+    for (let k = 0; k < validCount; k++) {
+      if (topo.sccOf[validFrom[k] as number] !== c) continue;
+      const t = transitions[validTi[k] as number] as Transition;
+      if (t.when !== undefined || t.else) conditional = true;
+      if (topo.sccOf[validTo[k] as number] !== c) exits = true;
     }
     if (!exits || !conditional) {
       const first = blocks[Math.min(...members)] as Block;
@@ -192,12 +210,16 @@ export function analyzeGraph(
         { path: ['blocks', Math.min(...members)], blockId: first.id },
       );
     }
-  });
+  }
 
   // Vars.
   const vars = new Map<string, CompiledVar>();
-  for (const [name, spec] of Object.entries(g.vars ?? {})) {
-    vars.set(name, { name, reducer: spec.reducer, initial: spec.initial ?? initialFor(spec.reducer) });
+  const specs = g.vars;
+  if (specs) {
+    for (const name of Object.keys(specs)) {
+      const spec = specs[name] as NonNullable<typeof specs>[string];
+      vars.set(name, { name, reducer: spec.reducer, initial: spec.initial ?? initialFor(spec.reducer) });
+    }
   }
   if (vars.size > LIMITS.maxVars)
     dc.add('schema', `The graph declares ${vars.size} vars; the limit is ${LIMITS.maxVars}.`, {
@@ -211,206 +233,45 @@ export function analyzeGraph(
       : undefined;
   const scope = { blockIndex, vars, inputFields, topo };
 
-  // Expressions and templates, per block.
-  const parseAt = (
-    source: string,
-    path: (string | number)[],
-    blockIdx: number,
-    withOutput: boolean,
-    where: { blockId?: string; transitionId?: string },
-  ): ParsedExpr | undefined => {
-    const r = parseExpr(source, withOutput);
-    if (!r.ok) {
-      dc.add(r.code, r.message, { path, ...where });
-      return undefined;
+  // Transitions, compiled (their conditions parsed and checked).
+  const compiledTransitions: CompiledTransition[] = new Array(validCount);
+  const whenPath: (string | number)[] = ['transitions', 0, 'when'];
+  for (let k = 0; k < validCount; k++) {
+    const ti = validTi[k] as number;
+    const from = validFrom[k] as number;
+    const t = transitions[ti] as Transition;
+    let when: CompiledTransition['when'];
+    if (t.when !== undefined) {
+      whenPath[1] = ti;
+      when = parseChecked(t.when, whenPath, from, false, { transitionId: t.id }, scope, dc);
     }
-    checkExprRefs(r.expr, blockIdx, path, where, scope, dc);
-    return r.expr;
-  };
-
-  const compiledTransitions: CompiledTransition[] = [];
-  for (const { ti, from, to } of validTransitions) {
-    const t = g.transitions[ti];
-    if (!t) continue;
-    const when =
-      t.when !== undefined
-        ? parseAt(t.when, ['transitions', ti, 'when'], from, false, { transitionId: t.id })
-        : undefined;
-    compiledTransitions.push({
-      index: compiledTransitions.length,
+    compiledTransitions[k] = {
+      index: k,
       id: t.id,
       from,
-      to,
+      to: validTo[k] as number,
       when,
       isElse: t.else === true,
-      conditionHash: t.else ? 'else' : t.when !== undefined ? fastHash64(t.when).slice(0, 12) : 'always',
-    });
-  }
-
-  const outgoingOf: CompiledTransition[][] = Array.from({ length: n }, () => []);
-  const incomingOf: CompiledTransition[][] = Array.from({ length: n }, () => []);
-  const elseOf: (CompiledTransition | undefined)[] = new Array(n);
-  for (const t of compiledTransitions) {
-    if (t.isElse) elseOf[t.from] = t;
-    else outgoingOf[t.from]?.push(t);
-    incomingOf[t.to]?.push(t);
-  }
-
-  const compiledBlocks: CompiledBlock[] = [];
-  const versionTexts: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const b = blocks[i] as Block;
-    const at = (...p: (string | number)[]) => ['blocks', i, ...p];
-    const where = { blockId: b.id };
-    const assign: CompiledAssign[] = [];
-    for (const [varName, source] of Object.entries(b.assign ?? {})) {
-      const v = vars.get(varName);
-      if (!v) {
-        dc.add(
-          'assign_unknown_var',
-          `Block "${b.id}" assigns "${varName}", which is not a declared var: declare it under the graph's vars (with a reducer) or fix the name.`,
-          { path: at('assign', varName), ...where },
-        );
-        continue;
-      }
-      const expr = parseAt(source, at('assign', varName), i, true, where);
-      if (expr) assign.push({ varName, reducer: v.reducer, expr });
-    }
-    const common = {
-      index: i,
-      id: b.id,
-      name: b.name,
-      routing: b.routing ?? 'first',
-      join: b.join ?? 'any',
-      joinAncestors: b.join === 'all' ? withoutSelf(topo.ancestorsOf(i), i) : undefined,
-      outgoing: outgoingOf[i] as CompiledTransition[],
-      elseTransition: elseOf[i],
-      incoming: incomingOf[i] as CompiledTransition[],
-      assign,
-      timeoutMs: b.timeoutMs ?? (b.type === 'llm' ? g.defaults?.timeoutMs : undefined),
-      maxVisits: b.maxVisits ?? g.limits?.maxVisitsPerBlock ?? LIMITS.defaultMaxVisitsPerBlock,
-      spec: b,
+      conditionHash: t.else ? 'else' : t.when !== undefined ? fastHash48(t.when) : 'always',
     };
-    switch (b.type) {
-      case 'input':
-        versionTexts.push(blockVersionText(b, undefined));
-        compiledBlocks.push(
-          Object.assign(common, {
-            type: 'input' as const,
-            fields: b.fields ?? [],
-            version: '',
-          }),
-        );
-        break;
-      case 'output': {
-        const value = b.value !== undefined ? parseAt(b.value, at('value'), i, false, where) : undefined;
-        versionTexts.push(blockVersionText(b, undefined));
-        compiledBlocks.push(
-          Object.assign(common, {
-            type: 'output' as const,
-            value,
-            version: '',
-          }),
-        );
-        break;
-      }
-      case 'transform': {
-        const expr = parseAt(b.expr, at('expr'), i, false, where);
-        versionTexts.push(blockVersionText(b, undefined));
-        if (expr)
-          compiledBlocks.push(
-            Object.assign(common, {
-              type: 'transform' as const,
-              expr,
-              version: '',
-            }),
-          );
-        break;
-      }
-      case 'llm': {
-        if (b.messages.length === 0 && !b.system) {
-          dc.add(
-            'llm_no_messages',
-            `LLM block "${b.id}" has no prompt: add a user message (e.g. "{{input.question}}").`,
-            { path: at('messages'), ...where },
-          );
-        }
-        const tpl = (text: string, path: (string | number)[]): ParsedTemplate | undefined => {
-          // UTF-8 needs at most 3 bytes per UTF-16 unit: only long prompts need the exact count.
-          if (text.length * 3 > LIMITS.maxPromptBytes && utf8Length(text) > LIMITS.maxPromptBytes) {
-            dc.add(
-              'prompt_too_large',
-              `A prompt of block "${b.id}" is over ${LIMITS.maxPromptBytes / 1024} KB: shorten it, or pass large text in through an input.`,
-              { path, ...where },
-            );
-            return undefined;
-          }
-          return checkTemplate(text, i, path, where, scope, dc);
-        };
-        const system = b.system !== undefined ? tpl(b.system, at('system')) : undefined;
-        const messages = b.messages.map((m, mi) => ({
-          role: m.role,
-          template: tpl(m.content, at('messages', mi, 'content')),
-        }));
-        if (b.outputSchema !== undefined) checkOutputSchema(b.outputSchema, at('outputSchema'), b.id, dc);
-        const recovery = resolveRecovery(b.recovery, g.defaults?.recovery);
-        versionTexts.push(blockVersionText(b, { recovery, timeoutMs: common.timeoutMs }));
-        if (messages.every((m) => m.template) && (b.system === undefined || system)) {
-          compiledBlocks.push(
-            Object.assign(common, {
-              type: 'llm' as const,
-              provider: b.provider,
-              model: b.model,
-              selection: b.selection,
-              system,
-              messages: messages.map((m) => ({ role: m.role, template: m.template as ParsedTemplate })),
-              outputSchema: b.outputSchema,
-              params: { temperature: b.temperature, maxTokens: b.maxTokens, topP: b.topP, stop: b.stop },
-              recovery,
-              version: '',
-            }),
-          );
-        }
-        break;
-      }
-      case 'composite': {
-        let inputMap: { key: string; expr: ParsedExpr }[] | undefined;
-        if (b.inputMap) {
-          inputMap = [];
-          for (const [key, source] of Object.entries(b.inputMap)) {
-            const expr = parseAt(source, at('inputMap', key), i, false, where);
-            if (expr) inputMap.push({ key, expr });
-          }
-        }
-        if (depth + 1 > LIMITS.maxCompositeDepth) {
-          dc.add(
-            'composite_too_deep',
-            `Composite "${b.id}" nests graphs more than ${LIMITS.maxCompositeDepth} levels deep: flatten the innermost levels.`,
-            { path: at('graph'), ...where },
-          );
-          versionTexts.push('');
-          break;
-        }
-        const child = analyzeGraph(b.graph, dc.child(b.id, at('graph')), depth + 1, opts);
-        versionTexts.push(blockVersionText(b, { childHash: child?.hash }));
-        if (child)
-          compiledBlocks.push(
-            Object.assign(common, {
-              type: 'composite' as const,
-              child,
-              inputMap,
-              version: '',
-            }),
-          );
-        break;
-      }
-    }
   }
+
+  const { compiledBlocks, childHashes } = analyzeBlocks(
+    g,
+    compiledTransitions,
+    scope,
+    dc,
+    depth,
+    opts,
+    analyzeGraph,
+  );
 
   checkParallelWrites(g, succ, topo, dc);
 
   if (dc.errorCount > startErrors || inputIndex === undefined) return undefined;
-  const hash = opts.sha256(graphHashText(g, versionTexts));
+  const hashText = graphHashText(g, childHashes);
+  if (depth === 0 && opts.keep) opts.keep.hashText = hashText;
+  const hash = opts.sha256(hashText);
   const compiled: CompiledGraph = {
     hash,
     name: 'name' in g && typeof g.name === 'string' ? g.name : '',
@@ -432,7 +293,6 @@ export function analyzeGraph(
   // Frozen so that a cached compiled graph cannot be changed by a run that holds it.
   for (const t of compiledTransitions) Object.freeze(t);
   for (const b of compiledBlocks) {
-    setVersion(b, versionTexts[b.index] as string);
     Object.freeze(b.outgoing);
     Object.freeze(b.incoming);
     Object.freeze(b);

@@ -79,7 +79,9 @@ export type ParseOutcome =
   | { ok: true; expr: ParsedExpr }
   | { ok: false; message: string; code: 'cel_syntax' | 'cel_unknown_root' };
 
-const parseCache = new Map<string, ParsedExpr>();
+// One cache per scope (with or without `output`), keyed by the text; it holds the outcome handed out.
+const parseCache = new Map<string, ParseOutcome>();
+const parseCacheWithOutput = new Map<string, ParseOutcome>();
 const PARSE_CACHE_MAX = 20_000;
 
 /**
@@ -88,9 +90,9 @@ const PARSE_CACHE_MAX = 20_000;
  * re-parses only the expressions that changed.
  */
 export function parseExpr(source: string, withOutput = false): ParseOutcome {
-  const key = withOutput ? `o:${source}` : `p:${source}`;
-  const cached = parseCache.get(key);
-  if (cached) return { ok: true, expr: cached };
+  const cache = withOutput ? parseCacheWithOutput : parseCache;
+  const cached = cache.get(source);
+  if (cached) return cached;
   let program: ParseResult;
   try {
     program = env(withOutput).parse(source);
@@ -116,10 +118,10 @@ export function parseExpr(source: string, withOutput = false): ParseOutcome {
   } catch (e) {
     return { ok: false, code: 'cel_syntax', message: describeCelError(e, source) };
   }
-  const expr: ParsedExpr = { source, program, refs };
-  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
-  parseCache.set(key, expr);
-  return { ok: true, expr };
+  const outcome: ParseOutcome = { ok: true, expr: { source, program, refs } };
+  if (cache.size >= PARSE_CACHE_MAX) cache.clear();
+  cache.set(source, outcome);
+  return outcome;
 }
 
 function collectRefs(ast: ASTNode): ExprReferences {

@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { hex48, hex64 } from './hash64';
 
 /** A SHA-256 of a string as hex. The server injects node:crypto's (same result, ~15x faster). */
 export type Sha256Hex = (text: string) => string;
@@ -7,10 +8,25 @@ export type Sha256Hex = (text: string) => string;
 export const sha256Hex: Sha256Hex = (text) => bytesToHex(sha256(utf8ToBytes(text)));
 
 /**
- * A fast 64-bit hash (two FNV-1a lanes) as 16 hex characters, for block versions. A version only
- * tells stats histories apart; a collision between two versions of one block is ~1e-19 likely.
+ * A fast 64-bit hash (two FNV-1a lanes) as 16 hex characters. Non-cryptographic: it tells versions
+ * of one thing apart (block versions use its streaming form, hash64.ts); a collision between two
+ * versions is ~1e-19 likely.
  */
 export function fastHash64(text: string): string {
+  fastHashLanes(text);
+  return hex64(lane1, lane2);
+}
+
+/** The first 12 hex digits of fastHash64 (a transition's condition hash). */
+export function fastHash48(text: string): string {
+  fastHashLanes(text);
+  return hex48(lane1, lane2);
+}
+
+let lane1 = 0;
+let lane2 = 0;
+
+function fastHashLanes(text: string): void {
   // Two 32-bit multiplicative lanes over pairs of UTF-16 units, finalised with murmur3's mixer.
   let h1 = 0x811c9dc5 ^ text.length;
   let h2 = 0x01000193;
@@ -32,7 +48,8 @@ export function fastHash64(text: string): string {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b);
   h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
   h2 ^= h2 >>> 16;
-  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+  lane1 = h1;
+  lane2 = h2;
 }
 
 /** JSON with object keys sorted, so that two equal documents serialise identically. */

@@ -9,6 +9,8 @@ import { LIMITS } from './limits';
 export const SCHEMA_VERSION = 1 as const;
 
 const idPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ID_PATTERN = idPattern;
+
 export const blockIdSchema = z
   .string()
   .min(1, 'A block id cannot be empty')

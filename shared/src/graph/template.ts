@@ -20,21 +20,22 @@ export interface ParsedTemplate {
 
 export type TemplateParseOutcome = { ok: true; template: ParsedTemplate } | { ok: false; message: string };
 
-const SEGMENT = /^(?:\.([A-Za-z0-9_-]+)|\[(\d+)\])/;
-const ROOT = /^[A-Za-z_][A-Za-z0-9_]*/;
+// Parts, paths and segments are gathered in these (written by index, never shortened, so they keep
+// their room), then copied out at their final size: a fresh array that grows starts with room for 16.
+const parts: TemplatePart[] = [];
+const paths: TemplatePath[] = [];
+const segments: (string | number)[] = [];
 
 export function parseTemplate(text: string): TemplateParseOutcome {
-  const parts: TemplatePart[] = [];
-  const paths: TemplatePath[] = [];
+  let partCount = 0;
+  let pathCount = 0;
   let i = 0;
-  let literal = '';
   while (i < text.length) {
     const open = text.indexOf('{{', i);
     if (open < 0) {
-      literal += text.slice(i);
+      parts[partCount++] = i === 0 ? text : text.slice(i);
       break;
     }
-    literal += text.slice(i, open);
     const close = text.indexOf('}}', open + 2);
     if (close < 0) {
       return {
@@ -50,28 +51,48 @@ export function parseTemplate(text: string): TemplateParseOutcome {
         message: `"{{${inner}}}" is not a variable path: write {{input.name}}, {{out.<blockId>.field}} or {{vars.name}} (letters, digits, _ and [index] only).`,
       };
     }
-    if (literal) parts.push(literal);
-    literal = '';
-    parts.push(parsed);
-    paths.push(parsed);
+    if (open > i) parts[partCount++] = text.slice(i, open);
+    parts[partCount++] = parsed;
+    paths[pathCount++] = parsed;
     i = close + 2;
   }
-  if (literal) parts.push(literal);
-  return { ok: true, template: { parts, paths } };
+  return { ok: true, template: { parts: parts.slice(0, partCount), paths: paths.slice(0, pathCount) } };
 }
 
+/** A-Z, a-z, _ (and 0-9 when `digits`). */
+function isWordChar(c: number, digits: boolean): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (digits && c >= 48 && c <= 57);
+}
+
+/**
+ * A path: a root ([A-Za-z_][A-Za-z0-9_]*) and segments, each `.name` (name: [A-Za-z0-9_-]+) or
+ * `[index]` (index: decimal digits).
+ */
 function parsePath(text: string): TemplatePath | undefined {
-  const root = ROOT.exec(text);
-  if (!root) return undefined;
-  const segments: (string | number)[] = [];
-  let rest = text.slice(root[0].length);
-  while (rest.length > 0) {
-    const m = SEGMENT.exec(rest);
-    if (!m) return undefined;
-    segments.push(m[1] !== undefined ? m[1] : Number(m[2]));
-    rest = rest.slice(m[0].length);
+  const n = text.length;
+  if (n === 0 || !isWordChar(text.charCodeAt(0), false)) return undefined;
+  let j = 1;
+  while (j < n && isWordChar(text.charCodeAt(j), true)) j++;
+  const root = text.slice(0, j);
+  let count = 0;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    let k = j + 1;
+    if (c === 46) {
+      // .name
+      while (k < n && (isWordChar(text.charCodeAt(k), true) || text.charCodeAt(k) === 45)) k++;
+      if (k === j + 1) return undefined;
+      segments[count++] = text.slice(j + 1, k);
+      j = k;
+    } else if (c === 91) {
+      // [index]
+      while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+      if (k === j + 1 || text.charCodeAt(k) !== 93) return undefined;
+      segments[count++] = Number(text.slice(j + 1, k));
+      j = k + 1;
+    } else return undefined;
   }
-  return { root: root[0], segments, text };
+  return { root, segments: segments.slice(0, count), text };
 }
 
 /** Reads a path from a value; undefined when any step is missing. Own properties only. */

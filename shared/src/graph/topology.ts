@@ -18,22 +18,26 @@ export interface Topology {
 }
 
 export function computeTopology(n: number, succ: readonly (readonly number[])[]): Topology {
-  // Tarjan's algorithm, iterative (a 5,000-block chain must not overflow the stack).
+  // Tarjan's algorithm, iterative (a 5,000-block chain must not overflow the stack): the work
+  // stack holds a block and the index of its next edge.
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
   const sccOf = new Int32Array(n).fill(-1);
   const stack: number[] = [];
   const members: number[][] = [];
+  const workV = new Int32Array(n);
+  const workE = new Int32Array(n);
   let next = 0;
-  const work: [number, number][] = [];
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1) continue;
-    work.push([root, 0]);
-    while (work.length > 0) {
-      const frame = work[work.length - 1] as [number, number];
-      const v = frame[0];
-      if (frame[1] === 0 && index[v] === -1) {
+    let top = 0;
+    workV[0] = root;
+    workE[0] = 0;
+    while (top >= 0) {
+      const v = workV[top] as number;
+      const e = workE[top] as number;
+      if (e === 0 && index[v] === -1) {
         index[v] = next;
         low[v] = next;
         next++;
@@ -41,26 +45,34 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
         onStack[v] = 1;
       }
       const edges = succ[v] as readonly number[];
-      if (frame[1] < edges.length) {
-        const w = edges[frame[1]] as number;
-        frame[1]++;
-        if (index[w] === -1) work.push([w, 0]);
-        else if (onStack[w]) low[v] = Math.min(low[v] as number, index[w] as number);
+      if (e < edges.length) {
+        const w = edges[e] as number;
+        workE[top] = e + 1;
+        if (index[w] === -1) {
+          top++;
+          workV[top] = w;
+          workE[top] = 0;
+        } else if (onStack[w]) low[v] = Math.min(low[v] as number, index[w] as number);
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low[parent[0]] = Math.min(low[parent[0]] as number, low[v] as number);
+      top--;
+      if (top >= 0) {
+        const parent = workV[top] as number;
+        low[parent] = Math.min(low[parent] as number, low[v] as number);
+      }
       if (low[v] === index[v]) {
-        const comp: number[] = [];
+        // The component is the stack from v up, listed from the top down.
+        let from = stack.length - 1;
+        while (stack[from] !== v) from--;
+        const comp: number[] = new Array(stack.length - from);
         const id = members.length;
-        let w: number;
-        do {
-          w = stack.pop() as number;
+        for (let k = 0; k < comp.length; k++) {
+          const w = stack[stack.length - 1 - k] as number;
           onStack[w] = 0;
           sccOf[w] = id;
-          comp.push(w);
-        } while (w !== v);
+          comp[k] = w;
+        }
+        stack.length = from;
         members.push(comp);
       }
     }
@@ -70,50 +82,46 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
     (m) => m.length > 1 || (succ[m[0] as number] as readonly number[]).includes(m[0] as number),
   );
 
-  // Ancestor bitsets per component. Tarjan numbers components in reverse topological order, so
-  // walking from the last component to the first visits every predecessor before its successors.
+  // Ancestor bitsets per component, one row of `words` words each. Tarjan numbers components in
+  // reverse topological order, so walking from the last component to the first visits every
+  // predecessor before its successors.
   const words = (n + 31) >>> 5;
   let bits: Uint32Array | undefined;
-  const bitsOf = (c: number): Uint32Array => {
-    bits ??= new Uint32Array(sccCount * words);
-    return bits.subarray(c * words, (c + 1) * words);
-  };
-  let built = false;
-  const build = (): void => {
-    built = true;
+  const build = (): Uint32Array => {
+    const b = new Uint32Array(sccCount * words);
     for (let c = sccCount - 1; c >= 0; c--) {
-      const mine = bitsOf(c);
+      const mine = c * words;
+      const comp = members[c] as number[];
       if (sccCyclic[c])
-        for (const m of members[c] as number[]) mine[m >>> 5] = (mine[m >>> 5] as number) | (1 << (m & 31));
-      for (const m of members[c] as number[]) {
+        for (const m of comp) b[mine + (m >>> 5)] = (b[mine + (m >>> 5)] as number) | (1 << (m & 31));
+      for (const m of comp) {
         for (const w of succ[m] as readonly number[]) {
           const cw = sccOf[w] as number;
           if (cw === c) continue;
-          const theirs = bitsOf(cw);
-          for (let i = 0; i < words; i++) theirs[i] = (theirs[i] as number) | (mine[i] as number);
-          theirs[m >>> 5] = (theirs[m >>> 5] as number) | (1 << (m & 31));
+          const theirs = cw * words;
+          for (let i = 0; i < words; i++) b[theirs + i] = (b[theirs + i] as number) | (b[mine + i] as number);
           // Members of my component are ancestors of w too.
-          for (const m2 of members[c] as number[])
-            theirs[m2 >>> 5] = (theirs[m2 >>> 5] as number) | (1 << (m2 & 31));
+          for (const m2 of comp)
+            b[theirs + (m2 >>> 5)] = (b[theirs + (m2 >>> 5)] as number) | (1 << (m2 & 31));
         }
       }
     }
+    return b;
   };
   return {
     sccOf,
     sccMembers: members,
     sccCyclic,
     isAncestor(a, b) {
-      if (!built) build();
-      const row = bitsOf(sccOf[b] as number);
-      return ((row[a >>> 5] as number) & (1 << (a & 31))) !== 0;
+      bits ??= build();
+      return ((bits[(sccOf[b] as number) * words + (a >>> 5)] as number) & (1 << (a & 31))) !== 0;
     },
     ancestorsOf(b) {
-      if (!built) build();
-      const row = bitsOf(sccOf[b] as number);
+      bits ??= build();
+      const row = (sccOf[b] as number) * words;
       const out = new Set<number>();
       for (let i = 0; i < words; i++) {
-        let w = row[i] as number;
+        let w = bits[row + i] as number;
         while (w !== 0) {
           const bit = 31 - Math.clz32(w & -w);
           out.add(i * 32 + bit);

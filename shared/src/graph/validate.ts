@@ -1,11 +1,13 @@
 import type { z } from 'zod';
-import { analyzeGraph } from './analyze';
+import { analyzeGraph, type KeptHashText } from './analyze';
 import type { CompiledGraph } from './compiled';
 import { type Diagnostic, GraphValidationError, hasErrors } from './diagnostics';
+import { fastParseGraph } from './fast-parse';
 import { type Sha256Hex, sha256Hex } from './hash';
 import { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
 import { type GraphDocument, graphDocumentSchema } from './schema';
+import { hashTextEscapes } from './version';
 
 export interface CompileOptions {
   /** SHA-256 implementation; defaults to the pure-JS one (the server passes node:crypto's). */
@@ -30,6 +32,7 @@ const MAX_SCHEMA_DIAGNOSTICS = 50;
 export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileResult {
   const diagnostics: Diagnostic[] = [];
   const dc = new DiagnosticCollector(diagnostics, [], []);
+  let sizePending = false;
   try {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       dc.add(
@@ -38,43 +41,43 @@ export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileRe
       );
       return { diagnostics, compiled: undefined, doc: undefined };
     }
-    const size = opts.sizeBytes ?? jsonSize(input);
-    if (size === undefined || size > LIMITS.maxDocumentBytes) {
-      dc.add(
-        'document_too_large',
-        size === undefined
-          ? 'The document cannot be serialised as JSON (it is circular or holds non-JSON values): export it again from the editor.'
-          : `The document is ${(size / 1e6).toFixed(1)} MB; the limit is ${LIMITS.maxDocumentBytes / 1e6} MB. Move large text into run inputs or split the graph into composites.`,
-      );
-      return { diagnostics, compiled: undefined, doc: undefined };
+    // The fast path parses plain JSON data and measures it in one walk; anything else (and every
+    // document with a schema problem) takes the general path, which also writes the diagnostics.
+    const known = opts.sizeBytes;
+    const fast = known !== undefined && known > LIMITS.maxDocumentBytes ? undefined : fastParseGraph(input);
+    let size = known;
+    if (size === undefined) {
+      if (!fast) size = jsonSize(input);
+      // Within the limit however many escapes its strings need: the exact size does not matter.
+      else if (fast.minSize + 5 * fast.textChars <= LIMITS.maxDocumentBytes) size = fast.minSize;
+      // Over the limit: the message gives the exact size.
+      else if (fast.minSize > LIMITS.maxDocumentBytes) size = jsonSize(input);
+      // In between, the escapes decide: they are counted in the hash text once the graph compiles.
+      else sizePending = true;
     }
-    const raw = input as { blocks?: unknown; transitions?: unknown };
-    if (Array.isArray(raw.blocks) && raw.blocks.length > LIMITS.maxBlocks) {
-      dc.add(
-        'too_many_blocks',
-        `The graph has ${raw.blocks.length} blocks; the limit is ${LIMITS.maxBlocks}. Split it into composites.`,
-        { path: ['blocks'] },
-      );
-      return { diagnostics, compiled: undefined, doc: undefined };
+    if (!sizePending && (size === undefined || size > LIMITS.maxDocumentBytes))
+      return tooLarge(diagnostics, dc, size);
+    const doc = fast ? fast.doc : parseSlow(input, dc);
+    if (!doc) return { diagnostics, compiled: undefined, doc: undefined };
+    const keep: KeptHashText = {};
+    const compiled = analyzeGraph(doc, dc, 0, {
+      sha256: opts.sha256 ?? sha256Hex,
+      keep: sizePending ? keep : undefined,
+    });
+    if (fast && sizePending) {
+      const exact =
+        keep.hashText !== undefined && !fast.nested
+          ? fast.minSize + hashTextEscapes(keep.hashText)
+          : jsonSize(input);
+      if (exact === undefined || exact > LIMITS.maxDocumentBytes) return tooLarge(diagnostics, dc, exact);
     }
-    if (Array.isArray(raw.transitions) && raw.transitions.length > LIMITS.maxTransitions) {
-      dc.add(
-        'too_many_transitions',
-        `The graph has ${raw.transitions.length} transitions; the limit is ${LIMITS.maxTransitions}.`,
-        { path: ['transitions'] },
-      );
-      return { diagnostics, compiled: undefined, doc: undefined };
-    }
-    const parsed = graphDocumentSchema.safeParse(input);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, MAX_SCHEMA_DIAGNOSTICS))
-        addSchemaIssue(dc, input, issue);
-      return { diagnostics, compiled: undefined, doc: undefined };
-    }
-    const compiled = analyzeGraph(parsed.data, dc, 0, { sha256: opts.sha256 ?? sha256Hex });
-    return { diagnostics, compiled: hasErrors(diagnostics) ? undefined : compiled, doc: parsed.data };
+    return { diagnostics, compiled: hasErrors(diagnostics) ? undefined : compiled, doc };
   } catch (e) {
     // Only pathological input gets here (e.g. nesting deep enough to exhaust the stack).
+    if (sizePending) {
+      const exact = jsonSize(input);
+      if (exact === undefined || exact > LIMITS.maxDocumentBytes) return tooLarge(diagnostics, dc, exact);
+    }
     diagnostics.length = 0;
     dc.add(
       'schema',
@@ -82,6 +85,50 @@ export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileRe
     );
     return { diagnostics, compiled: undefined, doc: undefined };
   }
+}
+
+/** The one diagnostic of a document over the size limit (or that cannot be serialised). */
+function tooLarge(
+  diagnostics: Diagnostic[],
+  dc: DiagnosticCollector,
+  size: number | undefined,
+): CompileResult {
+  diagnostics.length = 0;
+  dc.add(
+    'document_too_large',
+    size === undefined
+      ? 'The document cannot be serialised as JSON (it is circular or holds non-JSON values): export it again from the editor.'
+      : `The document is ${(size / 1e6).toFixed(1)} MB; the limit is ${LIMITS.maxDocumentBytes / 1e6} MB. Move large text into run inputs or split the graph into composites.`,
+  );
+  return { diagnostics, compiled: undefined, doc: undefined };
+}
+
+/** The general path: the size limits on blocks and transitions, then the zod schema. */
+function parseSlow(input: object, dc: DiagnosticCollector): GraphDocument | undefined {
+  const raw = input as { blocks?: unknown; transitions?: unknown };
+  if (Array.isArray(raw.blocks) && raw.blocks.length > LIMITS.maxBlocks) {
+    dc.add(
+      'too_many_blocks',
+      `The graph has ${raw.blocks.length} blocks; the limit is ${LIMITS.maxBlocks}. Split it into composites.`,
+      { path: ['blocks'] },
+    );
+    return undefined;
+  }
+  if (Array.isArray(raw.transitions) && raw.transitions.length > LIMITS.maxTransitions) {
+    dc.add(
+      'too_many_transitions',
+      `The graph has ${raw.transitions.length} transitions; the limit is ${LIMITS.maxTransitions}.`,
+      { path: ['transitions'] },
+    );
+    return undefined;
+  }
+  const parsed = graphDocumentSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues.slice(0, MAX_SCHEMA_DIAGNOSTICS))
+      addSchemaIssue(dc, input, issue);
+    return undefined;
+  }
+  return parsed.data;
 }
 
 /** Every problem in a document, as diagnostics. Never throws. */

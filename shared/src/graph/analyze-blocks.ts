@@ -1,0 +1,336 @@
+import { checkOutputSchema, utf8Length, withoutSelf } from './analyze-helpers';
+import { type ParsedExpr, parseExpr } from './cel';
+import type {
+  CompiledAssign,
+  CompiledBlock,
+  CompiledGraph,
+  CompiledMessage,
+  CompiledTransition,
+  ResolvedRecovery,
+} from './compiled';
+import { checkExprRefs, checkTemplate, type RefScope } from './expr-checks';
+import { Hash64 } from './hash64';
+import type { DiagnosticCollector } from './issues';
+import { LIMITS } from './limits';
+import { resolveRecovery } from './recovery';
+import type { Block, GraphDocument, SubGraph } from './schema';
+import type { ParsedTemplate } from './template';
+import { blockVersion } from './version';
+
+type Where = { blockId?: string; transitionId?: string };
+
+/** The (frozen) transition list of a block that has none. */
+const NONE: CompiledTransition[] = Object.freeze([]) as unknown as CompiledTransition[];
+type Path = (string | number)[];
+
+/*
+ * Paths handed to the checks below are scratch arrays, rewritten for each check: a diagnostic
+ * copies its path when it is added, so no path outlives the check it was made for.
+ */
+
+/** Parses an expression and checks what it reads; reports and returns undefined when it is bad. */
+export function parseChecked(
+  source: string,
+  path: Path,
+  blockIdx: number,
+  withOutput: boolean,
+  where: Where,
+  scope: RefScope,
+  dc: DiagnosticCollector,
+): ParsedExpr | undefined {
+  const r = parseExpr(source, withOutput);
+  if (!r.ok) {
+    dc.add(r.code, r.message, { path, ...where });
+    return undefined;
+  }
+  checkExprRefs(r.expr, blockIdx, path, where, scope, dc);
+  return r.expr;
+}
+
+function checkPrompt(
+  text: string,
+  b: Block,
+  i: number,
+  path: Path,
+  where: Where,
+  scope: RefScope,
+  dc: DiagnosticCollector,
+): ParsedTemplate | undefined {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit: only long prompts need the exact count.
+  if (text.length * 3 > LIMITS.maxPromptBytes && utf8Length(text) > LIMITS.maxPromptBytes) {
+    dc.add(
+      'prompt_too_large',
+      `A prompt of block "${b.id}" is over ${LIMITS.maxPromptBytes / 1024} KB: shorten it, or pass large text in through an input.`,
+      { path, ...where },
+    );
+    return undefined;
+  }
+  return checkTemplate(text, i, path, where, scope, dc);
+}
+
+export type AnalyzeChild<O> = (
+  g: SubGraph,
+  dc: DiagnosticCollector,
+  depth: number,
+  opts: O,
+) => CompiledGraph | undefined;
+
+/**
+ * Checks every block of one graph level and compiles those without problems (with their versions).
+ * `childHashes[i]` is the hash of composite block i's nested graph, for the graph's own hash.
+ */
+export function analyzeBlocks<O>(
+  g: GraphDocument | SubGraph,
+  compiledTransitions: readonly CompiledTransition[],
+  scope: RefScope,
+  dc: DiagnosticCollector,
+  depth: number,
+  opts: O,
+  analyzeChild: AnalyzeChild<O>,
+): { compiledBlocks: CompiledBlock[]; childHashes: (string | undefined)[] } {
+  const blocks = g.blocks;
+  const n = blocks.length;
+  // Outgoing (else excluded) and incoming transitions of each block, in transition order; the
+  // lists are sized up front (most are short).
+  const outCount = new Int32Array(n);
+  const inCount = new Int32Array(n);
+  const elseOf: (CompiledTransition | undefined)[] = new Array(n);
+  for (const t of compiledTransitions) {
+    if (t.isElse) elseOf[t.from] = t;
+    else outCount[t.from] = (outCount[t.from] as number) + 1;
+    inCount[t.to] = (inCount[t.to] as number) + 1;
+  }
+  const outgoingOf: CompiledTransition[][] = [];
+  const incomingOf: CompiledTransition[][] = [];
+  for (let i = 0; i < n; i++) {
+    outgoingOf.push(outCount[i] === 0 ? NONE : new Array(outCount[i] as number));
+    incomingOf.push(inCount[i] === 0 ? NONE : new Array(inCount[i] as number));
+  }
+  outCount.fill(0);
+  inCount.fill(0);
+  for (const t of compiledTransitions) {
+    if (!t.isElse) {
+      (outgoingOf[t.from] as CompiledTransition[])[outCount[t.from] as number] = t;
+      outCount[t.from] = (outCount[t.from] as number) + 1;
+    }
+    (incomingOf[t.to] as CompiledTransition[])[inCount[t.to] as number] = t;
+    inCount[t.to] = (inCount[t.to] as number) + 1;
+  }
+
+  const h = new Hash64();
+  // Blocks without a recovery policy of their own share one resolved policy (read-only).
+  let sharedRecovery: ResolvedRecovery | undefined;
+  const compiledBlocks: CompiledBlock[] = [];
+  const childHashes: (string | undefined)[] = [];
+  const p3: Path = ['blocks', 0, ''];
+  const p4: Path = ['blocks', 0, '', ''];
+  const p5: Path = ['blocks', 0, 'messages', 0, 'content'];
+  for (let i = 0; i < n; i++) {
+    const b = blocks[i] as Block;
+    p3[1] = i;
+    p4[1] = i;
+    p5[1] = i;
+    const where = { blockId: b.id };
+    const assign: CompiledAssign[] = [];
+    if (b.assign) {
+      p4[2] = 'assign';
+      for (const varName of Object.keys(b.assign)) {
+        p4[3] = varName;
+        const v = scope.vars.get(varName);
+        if (!v) {
+          dc.add(
+            'assign_unknown_var',
+            `Block "${b.id}" assigns "${varName}", which is not a declared var: declare it under the graph's vars (with a reducer) or fix the name.`,
+            { path: p4, ...where },
+          );
+          continue;
+        }
+        const expr = parseChecked(b.assign[varName] as string, p4, i, true, where, scope, dc);
+        if (expr) assign.push({ varName, reducer: v.reducer, expr });
+      }
+    }
+    const routing = b.routing ?? 'first';
+    const join = b.join ?? 'any';
+    const joinAncestors = b.join === 'all' ? withoutSelf(scope.topo.ancestorsOf(i), i) : undefined;
+    const outgoing = outgoingOf[i] as CompiledTransition[];
+    const elseTransition = elseOf[i];
+    const incoming = incomingOf[i] as CompiledTransition[];
+    const timeoutMs = b.timeoutMs ?? (b.type === 'llm' ? g.defaults?.timeoutMs : undefined);
+    const maxVisits = b.maxVisits ?? g.limits?.maxVisitsPerBlock ?? LIMITS.defaultMaxVisitsPerBlock;
+    // Each compiled block lists its fields in one order: the common ones, then its type's. The
+    // version is a plain data property computed here (a lazy getter made the engine's reads slower).
+    switch (b.type) {
+      case 'input':
+        compiledBlocks.push({
+          index: i,
+          id: b.id,
+          name: b.name,
+          routing,
+          join,
+          joinAncestors,
+          outgoing,
+          elseTransition,
+          incoming,
+          assign,
+          timeoutMs,
+          maxVisits,
+          spec: b,
+          type: 'input',
+          fields: b.fields ?? [],
+          version: blockVersion(h, b),
+        });
+        break;
+      case 'output': {
+        p3[2] = 'value';
+        const value =
+          b.value !== undefined ? parseChecked(b.value, p3, i, false, where, scope, dc) : undefined;
+        compiledBlocks.push({
+          index: i,
+          id: b.id,
+          name: b.name,
+          routing,
+          join,
+          joinAncestors,
+          outgoing,
+          elseTransition,
+          incoming,
+          assign,
+          timeoutMs,
+          maxVisits,
+          spec: b,
+          type: 'output',
+          value,
+          version: blockVersion(h, b),
+        });
+        break;
+      }
+      case 'transform': {
+        p3[2] = 'expr';
+        const expr = parseChecked(b.expr, p3, i, false, where, scope, dc);
+        if (expr)
+          compiledBlocks.push({
+            index: i,
+            id: b.id,
+            name: b.name,
+            routing,
+            join,
+            joinAncestors,
+            outgoing,
+            elseTransition,
+            incoming,
+            assign,
+            timeoutMs,
+            maxVisits,
+            spec: b,
+            type: 'transform',
+            expr,
+            version: blockVersion(h, b),
+          });
+        break;
+      }
+      case 'llm': {
+        if (b.messages.length === 0 && !b.system) {
+          dc.add(
+            'llm_no_messages',
+            `LLM block "${b.id}" has no prompt: add a user message (e.g. "{{input.question}}").`,
+            { path: ['blocks', i, 'messages'], ...where },
+          );
+        }
+        p3[2] = 'system';
+        const system = b.system !== undefined ? checkPrompt(b.system, b, i, p3, where, scope, dc) : undefined;
+        let ok = b.system === undefined || system !== undefined;
+        const messages: CompiledMessage[] = new Array(b.messages.length);
+        for (let mi = 0; mi < b.messages.length; mi++) {
+          const m = b.messages[mi] as (typeof b.messages)[number];
+          p5[3] = mi;
+          const template = checkPrompt(m.content, b, i, p5, where, scope, dc);
+          if (!template) ok = false;
+          messages[mi] = { role: m.role, template: template as ParsedTemplate };
+        }
+        if (b.outputSchema !== undefined) {
+          p3[2] = 'outputSchema';
+          checkOutputSchema(b.outputSchema, p3, b.id, dc);
+        }
+        let recovery: ResolvedRecovery;
+        if (b.recovery !== undefined) recovery = resolveRecovery(b.recovery, g.defaults?.recovery);
+        else {
+          sharedRecovery ??= resolveRecovery(undefined, g.defaults?.recovery);
+          recovery = sharedRecovery;
+        }
+        if (ok) {
+          compiledBlocks.push({
+            index: i,
+            id: b.id,
+            name: b.name,
+            routing,
+            join,
+            joinAncestors,
+            outgoing,
+            elseTransition,
+            incoming,
+            assign,
+            timeoutMs,
+            maxVisits,
+            spec: b,
+            type: 'llm',
+            provider: b.provider,
+            model: b.model,
+            selection: b.selection,
+            system,
+            messages,
+            outputSchema: b.outputSchema,
+            params: { temperature: b.temperature, maxTokens: b.maxTokens, topP: b.topP, stop: b.stop },
+            recovery,
+            version: blockVersion(h, b, recovery, timeoutMs),
+          });
+        }
+        break;
+      }
+      case 'composite': {
+        let inputMap: { key: string; expr: ParsedExpr }[] | undefined;
+        if (b.inputMap) {
+          inputMap = [];
+          p4[2] = 'inputMap';
+          for (const key of Object.keys(b.inputMap)) {
+            p4[3] = key;
+            const expr = parseChecked(b.inputMap[key] as string, p4, i, false, where, scope, dc);
+            if (expr) inputMap.push({ key, expr });
+          }
+        }
+        if (depth + 1 > LIMITS.maxCompositeDepth) {
+          dc.add(
+            'composite_too_deep',
+            `Composite "${b.id}" nests graphs more than ${LIMITS.maxCompositeDepth} levels deep: flatten the innermost levels.`,
+            { path: ['blocks', i, 'graph'], ...where },
+          );
+          break;
+        }
+        const child = analyzeChild(b.graph, dc.child(b.id, ['blocks', i, 'graph']), depth + 1, opts);
+        if (child) {
+          childHashes[i] = child.hash;
+          compiledBlocks.push({
+            index: i,
+            id: b.id,
+            name: b.name,
+            routing,
+            join,
+            joinAncestors,
+            outgoing,
+            elseTransition,
+            incoming,
+            assign,
+            timeoutMs,
+            maxVisits,
+            spec: b,
+            type: 'composite',
+            child,
+            inputMap,
+            version: blockVersion(h, b, undefined, undefined, child.hash),
+          });
+        }
+        break;
+      }
+    }
+  }
+  return { compiledBlocks, childHashes };
+}
