@@ -50,12 +50,18 @@ export class CompileCache {
 
   /** The compiled graph for a stored version: a cache hit by its hash, or one compile of its document. */
   getOrCompile(hash: string, loadDoc: () => unknown): CompiledGraph | CompileResult {
-    return this.get(hash) ?? this.compile(loadDoc());
+    const hit = this.get(hash);
+    if (hit) return hit;
+    const result = this.compile(loadDoc());
+    // A version stored before the hash text last changed keeps the hash it was saved with: file the
+    // compiled graph under that key too, so such a version is still compiled once, not every run.
+    if (result.compiled && result.compiled.hash !== hash) this.put(result.compiled, hash);
+    return result;
   }
 
-  private put(compiled: CompiledGraph): void {
-    this.entries.delete(compiled.hash);
-    this.entries.set(compiled.hash, compiled);
+  private put(compiled: CompiledGraph, key = compiled.hash): void {
+    this.entries.delete(key);
+    this.entries.set(key, compiled);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);

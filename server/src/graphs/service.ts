@@ -133,9 +133,8 @@ export class GraphService {
     const v = this.get(id, version);
     this.hashes.set(`${id}:${v.version}`, v.hash);
     if (version === undefined) this.latest.set(id, v.version);
-    const cached = this.cache.get(v.hash);
-    if (cached) return { compiled: cached, version: v.version };
-    const r = this.cache.compile(v.doc);
+    const r = this.cache.getOrCompile(v.hash, () => v.doc);
+    if (!('compiled' in r)) return { compiled: r, version: v.version };
     if (!r.compiled) {
       const first = r.diagnostics.find((d) => d.severity === 'error');
       throw new GraphServiceError(
@@ -188,8 +187,8 @@ export class GraphService {
     for (let i = prevRows.length - 1; i >= 0; i--) {
       const row = prevRows[i];
       if (!row || row.hash.startsWith('draft:')) continue;
-      const prev =
-        this.cache.get(row.hash) ?? this.cache.compile(this.store.version(id, row.version)?.doc).compiled;
+      const found = this.cache.getOrCompile(row.hash, () => this.store.version(id, row.version)?.doc);
+      const prev = 'compiled' in found ? found.compiled : found;
       if (!prev) continue;
       const out: LineageEntry[] = [];
       for (const b of next.blocks) {

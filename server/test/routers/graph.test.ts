@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../../src/db/schema';
-import { example, makeCaller } from './helpers';
+import { example, makeCaller, makeServices } from './helpers';
 
 describe('graph router', () => {
   it('creates a graph with a runnable default document and lists it', async () => {
@@ -104,5 +104,21 @@ describe('graph router', () => {
     for (let i = 0; i < 20; i++) services.graphs.compiled(id);
     expect(services.compileCache.stats().validations).toBe(before);
     expect((await caller.debug.compileCache()).hits).toBeGreaterThanOrEqual(20);
+  });
+
+  it('compiles a version saved under an older hash text once, not on every run', async () => {
+    const { caller, services } = makeCaller();
+    const { id } = await caller.graph.import({ doc: example('classify-and-route') });
+    // As if saved by an earlier release, whose hash text differed: the stored hash is not today's.
+    services.database.db
+      .update(schema.graphVersions)
+      .set({ contentHash: 'f'.repeat(64) })
+      .where(eq(schema.graphVersions.graphId, id))
+      .run();
+    await services.close();
+    const again = makeServices({ GW_DATA_DIR: services.env.GW_DATA_DIR });
+    for (let i = 0; i < 20; i++) expect(again.graphs.compiled(id).compiled.blocks.length).toBeGreaterThan(0);
+    expect(again.compileCache.stats().validations).toBe(1);
+    await again.close();
   });
 });
