@@ -21,6 +21,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * the transformer, the status code rules), so the wire format is tRPC's own; the tests compare both
  * handlers byte for byte. Everything else (subscriptions over SSE, streaming batches, non-JSON
  * bodies, unknown procedures, wrong methods, unreadable input) goes to tRPC's handler unchanged.
+ * Where tRPC's handler would answer 500 to bad input, this one answers 400 instead: an empty POST
+ * body is "no input" (as the tRPC client sends a mutation without one), and an input the
+ * transformer cannot read is refused by the call it belongs to. Queries and mutations get no abort
+ * signal: none here reads one (subscriptions, which do, go to tRPC's handler).
  */
 
 export interface TrpcHttpOptions<TContext> {
@@ -46,7 +50,9 @@ export function registerTrpcHttp<TContext>(app: FastifyInstance, opts: TrpcHttpO
   const plan = (req: FastifyRequest, path: string): { calls: PlannedCall[]; batch: boolean } | undefined => {
     const method = req.method;
     if (method !== 'GET' && method !== 'POST') return undefined;
+    // Streamed (JSONL) answers, asked for either way tRPC reads it, are tRPC's to give.
     if (req.headers['trpc-accept'] !== undefined) return undefined;
+    if (String(req.headers.accept ?? '').includes('application/jsonl')) return undefined;
     const query = req.query as Record<string, unknown>;
     const batch = query.batch === '1';
     const paths = batch ? path.split(',') : [path];
@@ -99,7 +105,8 @@ export function registerTrpcHttp<TContext>(app: FastifyInstance, opts: TrpcHttpO
               try {
                 input = c.raw === undefined ? undefined : config.transformer.input.deserialize(c.raw);
               } catch (cause) {
-                // As tRPC's handler: an input the transformer cannot read is the caller's mistake.
+                // An input the transformer cannot read is the caller's mistake: 400 with what went
+                // wrong (tRPC's handler says 400 for some such inputs, 500 for others).
                 throw new TRPCError({ code: 'BAD_REQUEST', cause });
               }
               return input;

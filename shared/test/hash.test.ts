@@ -183,6 +183,28 @@ describe('graph hash and block versions', () => {
     expect(new Set(values).size).toBe(values.length);
   });
 
+  it('never confuses an absent system prompt with a present one whose length looks like a tag', () => {
+    // Found in review: an absent string fed the unit 9, and a 9-unit string starts with its length 9.
+    const versionOf = (edit: (b: Record<string, unknown>) => void): string | undefined => {
+      const doc = baseDoc();
+      const b = doc.blocks[3] as unknown as Record<string, unknown>;
+      delete b.system;
+      edit(b);
+      const c = compiled(doc);
+      return c?.versions[b.id as string];
+    };
+    const a = versionOf((b) => {
+      b.messages = [{ role: 'user', content: '\u0000' }];
+    });
+    const b = versionOf((b) => {
+      b.system = '\u0001\u0000\u0004\u0000user\u0001';
+      b.messages = [];
+    });
+    expect(a).toBeDefined();
+    expect(b).toBeDefined();
+    expect(a).not.toBe(b);
+  });
+
   it('keeps "__proto__" keys of an output schema in the hash', () => {
     const withKey = (v: number): unknown =>
       JSON.parse(

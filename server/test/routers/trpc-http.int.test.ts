@@ -118,6 +118,32 @@ describe('tRPC over HTTP: the buffered handler and tRPC’s own', () => {
     }
   });
 
+  it('leaves streamed batches to tRPC, and answers 400 where tRPC’s handler would answer 500', async () => {
+    const jsonl = {
+      method: 'GET' as const,
+      url: '/trpc/graph.list?batch=1',
+      headers: { accept: 'application/jsonl' },
+    };
+    const a = await official.inject(jsonl);
+    const b = await fast.inject(jsonl);
+    expect({ status: b.statusCode, body: b.body }).toEqual({ status: a.statusCode, body: a.body });
+    // An empty body: no input. A required input is then missing (400), not a server error.
+    const empty = await fast.inject({
+      method: 'POST',
+      url: '/trpc/run.start',
+      payload: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(empty.statusCode).toBe(400);
+    // Input superjson cannot read: refused with a message, not a 500.
+    const meta = await fast.inject({
+      method: 'GET',
+      url: `/trpc/graph.get?input=${encodeURIComponent('{"json":{},"meta":{"values":{"__proto__.x":["undefined"]}}}')}`,
+    });
+    expect(meta.statusCode).toBe(400);
+    expect(JSON.parse(meta.body).error.json.data.code).toBe('BAD_REQUEST');
+  });
+
   it('serves the web app’s client: batched queries and a mutation that starts a run', async () => {
     const base = await fast.listen({ port: 0, host: '127.0.0.1' });
     const client = createTRPCClient<AppRouter>({

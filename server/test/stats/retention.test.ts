@@ -54,6 +54,33 @@ describe('retention', () => {
     again.close();
   });
 
+  it('keeps the newest row, so attempts after a prune of everything still fold in after a crash', async () => {
+    const { dir, cleanup } = tempDir();
+    const db = openDatabase({ dataDir: dir });
+    open.push({ db, cleanup });
+    let now = T0;
+    const s = createStatsStore(db, {
+      now: () => now,
+      retention: { maxAgeMs: DAY },
+      flushIntervalMs: 1,
+      aggregateSaveIntervalMs: 60_000,
+      onError: () => {},
+    });
+    for (let i = 0; i < 20; i++) s.recordAttempt(attempt({ latencyMs: 100 }));
+    s.flush();
+    now += 2 * DAY;
+    // Every row is older than a day and counted by the saved aggregates: all but the newest go.
+    expect(s.prune()).toBe(19);
+    // New attempts are committed by the store's own timer (aggregate rows stay behind), then a crash.
+    for (let i = 0; i < 5; i++) s.recordAttempt(attempt({ latencyMs: 900 }));
+    while (s.counters().attemptsWritten < 25) await new Promise((w) => setTimeout(w, 2));
+    const db2 = openDatabase({ dataDir: dir });
+    const again = createStatsStore(db2, { now: () => now });
+    expect(again.estimateBlock({ name: 'Ask', type: 'llm', version: 'v1' })?.samples).toBe(25);
+    again.close();
+    db2.close();
+  });
+
   it('runs in the background, a chunk per event-loop turn', async () => {
     const db = fresh();
     let now = T0;

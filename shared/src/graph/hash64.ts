@@ -70,9 +70,13 @@ export class Hash64 {
     this.unit(u32[1] as number);
   }
 
+  /** Tagged either way: an untagged string starts with its length, which could equal Tag.Absent. */
   optStr(s: string | undefined): void {
     if (s === undefined) this.unit(Tag.Absent);
-    else this.str(s);
+    else {
+      this.unit(Tag.String);
+      this.str(s);
+    }
   }
 
   optNum(x: number | undefined): void {

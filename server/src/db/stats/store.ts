@@ -105,6 +105,8 @@ class SqliteStatsStore implements StatsStore {
   private lastAttemptId = 0;
   /** When the aggregates were last saved (performance.now(), so an injected clock cannot stall it). */
   private lastSaveAt = 0;
+  /** A fold after a failed commit failed too: the cache holds saved rows only until it is redone. */
+  private needsCatchUp = false;
   private closed = false;
   private readonly c = {
     recorded: 0,
@@ -137,8 +139,10 @@ class SqliteStatsStore implements StatsStore {
       opts.retention,
       this.now,
       this.onError,
-      // Attempts the saved aggregates do not count yet are kept, whatever their age.
-      () => this.savedThrough,
+      // Attempts the saved aggregates do not count yet are kept, whatever their age, and so is the
+      // newest row: rowids are max + 1, so an emptied table would hand out ids at or below the
+      // saved point again, and a fold after a crash would skip those attempts.
+      () => Math.min(this.savedThrough, this.lastAttemptId - 1),
     );
     this.modelEstimates = {
       forModel: (identity, provider, model) => this.estimateBlock(identity, { provider, model }),
@@ -242,6 +246,11 @@ class SqliteStatsStore implements StatsStore {
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
+    if (this.needsCatchUp) {
+      // Throws (and keeps the queue) while the database still cannot be read.
+      this.catchUp();
+      this.needsCatchUp = false;
+    }
     const b = this.batch;
     const savingAll =
       save ||
@@ -310,7 +319,11 @@ class SqliteStatsStore implements StatsStore {
     try {
       this.catchUp();
     } catch (e) {
-      // The database cannot be read either: estimates show the saved rows until the next start.
+      // The database cannot be read either: forget the half-done fold (a save of it would move the
+      // saved point past attempts it never counted) and fold again before the next commit.
+      this.aggs.clear();
+      this.dirty.clear();
+      this.needsCatchUp = true;
       this.onError(e);
     }
   }
