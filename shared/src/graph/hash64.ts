@@ -183,18 +183,5 @@ export function hex64(a: number, b: number): string {
 
 /** The first 12 of those 16 digits. */
 export function hex48(a: number, b: number): string {
-  return String.fromCharCode(
-    HEX[(a >>> 28) & 15] as number,
-    HEX[(a >>> 24) & 15] as number,
-    HEX[(a >>> 20) & 15] as number,
-    HEX[(a >>> 16) & 15] as number,
-    HEX[(a >>> 12) & 15] as number,
-    HEX[(a >>> 8) & 15] as number,
-    HEX[(a >>> 4) & 15] as number,
-    HEX[a & 15] as number,
-    HEX[(b >>> 28) & 15] as number,
-    HEX[(b >>> 24) & 15] as number,
-    HEX[(b >>> 20) & 15] as number,
-    HEX[(b >>> 16) & 15] as number,
-  );
+  return hex64(a, b).slice(0, 12);
 }

@@ -1,9 +1,7 @@
 import {
-  type AttemptAggregate,
   type AttemptRecord,
   type BlockEstimate,
   type BlockIdentity,
-  type BranchCounts,
   type CompiledGraph,
   type EventSink,
   estimateGraph,
@@ -27,6 +25,7 @@ import {
 } from './reads';
 import { type RecentAttempt, type RecentQuery, readRecentAttempts } from './recent';
 import { foldAttemptsAfter, readAggregatesThrough } from './replay';
+import { branchCounts, type ResolvedAggregate, resolveAggregate } from './resolve';
 import { Retention } from './retention';
 import {
   ATTEMPT_PARAMS,
@@ -61,8 +60,6 @@ import type { BlockHistory, EstimateContext, StatsCounters, StatsStore, StatsSto
 export type { BlockHistory, EstimateContext, StatsCounters, StatsStore, StatsStoreOptions } from './types';
 export type { RecentAttempt, RecentQuery, TransitionCount, VisitCount };
 
-const SEP = '\u0001';
-const MAX_LINEAGE_STEPS = 5;
 const MAX_RUNS_REMEMBERED = 10_000;
 /** Event types the store counts (everything else, token deltas included, is ignored at once). */
 const COUNTED = new Set<RunEvent['type']>([
@@ -422,33 +419,8 @@ class SqliteStatsStore implements StatsStore {
   }
 
   /** The aggregate an estimate reads; `version` is set when it is a previous version's. */
-  private resolve(
-    identity: BlockIdentity,
-    ctx: EstimateContext,
-  ): { agg: AttemptAggregate; version: string | undefined } | undefined {
-    const provider = ctx.provider ?? '';
-    const model = ctx.model ?? '';
-    const cur = this.aggs.get(identity.name, identity.type, identity.version, provider, model);
-    if (cur && cur.count >= this.minSamples) return { agg: cur, version: undefined };
-    // Too little history on this version: walk back along the lineage to one that has enough.
-    let best: { agg: AttemptAggregate; version: string } | undefined;
-    let name = identity.name;
-    let type: string = identity.type;
-    let version = identity.version;
-    for (let step = 0; step < MAX_LINEAGE_STEPS; step++) {
-      const prev = this.lineage.previous(ctx.graphId, ctx.blockId, version);
-      if (!prev) break;
-      name = prev.name ?? name;
-      type = prev.type ?? type;
-      version = prev.version;
-      const a = this.aggs.get(name, type, version, provider, model);
-      if (!a) continue;
-      if (a.count >= this.minSamples) return { agg: a, version };
-      if (a.count > (best?.agg.count ?? cur?.count ?? 0)) best = { agg: a, version };
-    }
-    // None has enough: show whichever has the most, labelled when it is not this version.
-    if (best) return best;
-    return cur ? { agg: cur, version: undefined } : undefined;
+  private resolve(identity: BlockIdentity, ctx: EstimateContext): ResolvedAggregate | undefined {
+    return resolveAggregate(this.aggs, this.lineage, this.minSamples, identity, ctx);
   }
 
   estimateGraph(
@@ -457,15 +429,7 @@ class SqliteStatsStore implements StatsStore {
     opts?: GraphEstimateOptions,
   ): GraphEstimate {
     const graphId = ctx.graphId;
-    const taken = new Map<string, number>();
-    for (const t of this.transitionCounts(graphId))
-      taken.set(t.scope + SEP + t.from + SEP + t.to + SEP + t.conditionHash, t.count);
-    const finished = new Map<string, number>();
-    for (const v of this.visitCounts(graphId)) finished.set(v.scope + SEP + v.blockId, v.finishes);
-    const branches: BranchCounts = {
-      taken: (path, from, to, hash) => taken.get(path.join('/') + SEP + from + SEP + to + SEP + hash) ?? 0,
-      finished: (path, blockId) => finished.get(path.join('/') + SEP + blockId) ?? 0,
-    };
+    const branches = branchCounts(this.transitionCounts(graphId), this.visitCounts(graphId));
     return estimateGraph(
       compiled,
       {
