@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { hex48, hex64 } from './hash64';
+import { Hash64 } from './hash64';
 
 /** A SHA-256 of a string as hex. The server injects node:crypto's (same result, ~15x faster). */
 export type Sha256Hex = (text: string) => string;
@@ -13,44 +13,17 @@ export const sha256Hex: Sha256Hex = (text) => bytesToHex(sha256(utf8ToBytes(text
  * versions is ~1e-19 likely.
  */
 export function fastHash64(text: string): string {
-  fastHashLanes(text);
-  return hex64(lane1, lane2);
+  shared.reset(text.length);
+  shared.chars(text);
+  return shared.hex();
 }
 
 /** The first 12 hex digits of fastHash64 (a transition's condition hash). */
 export function fastHash48(text: string): string {
-  fastHashLanes(text);
-  return hex48(lane1, lane2);
+  return fastHash64(text).slice(0, 12);
 }
 
-let lane1 = 0;
-let lane2 = 0;
-
-function fastHashLanes(text: string): void {
-  // Two 32-bit multiplicative lanes over pairs of UTF-16 units, finalised with murmur3's mixer.
-  let h1 = 0x811c9dc5 ^ text.length;
-  let h2 = 0x01000193;
-  const n = text.length;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const c = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
-  }
-  if (i < n) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
-  h1 = Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35);
-  h1 ^= h1 >>> 16;
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b);
-  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
-  h2 ^= h2 >>> 16;
-  lane1 = h1;
-  lane2 = h2;
-}
+const shared = new Hash64();
 
 /** JSON with object keys sorted, so that two equal documents serialise identically. */
 export function canonicalJson(value: unknown): string {

@@ -38,11 +38,15 @@ export class Hash64 {
 
   /** A string, length first, then its UTF-16 units in pairs. */
   str(s: string): void {
+    this.unit(s.length);
+    this.chars(s);
+  }
+
+  /** A string's UTF-16 units in pairs (no length: fastHash64 seeds with it instead). */
+  chars(s: string): void {
     let h1 = this.h1;
     let h2 = this.h2;
     const n = s.length;
-    h1 = Math.imul(h1 ^ n, 0x01000193);
-    h2 = Math.imul(h2 ^ n, 0x5bd1e995) ^ (h1 >>> 13);
     let i = 0;
     for (; i + 1 < n; i += 2) {
       const c = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
@@ -179,9 +183,4 @@ export function hex64(a: number, b: number): string {
     HEX[(b >>> 4) & 15] as number,
     HEX[b & 15] as number,
   );
-}
-
-/** The first 12 of those 16 digits. */
-export function hex48(a: number, b: number): string {
-  return hex64(a, b).slice(0, 12);
 }
