@@ -205,6 +205,36 @@ describe('graph hash and block versions', () => {
     expect(a).not.toBe(b);
   });
 
+  it('tells apart text that moves from one field to the next, and lone surrogates from each other', () => {
+    const hashOf = (edit: (b: Record<string, unknown>) => void): string | undefined => {
+      const doc = baseDoc();
+      edit(doc.blocks[3] as unknown as Record<string, unknown>);
+      return compiled(doc)?.hash;
+    };
+    const hashes = [
+      hashOf((b) => {
+        b.provider = 'simulatedsim';
+        b.model = '-fast';
+      }),
+      hashOf((b) => {
+        b.provider = 'simulated';
+        b.model = 'sim-fast';
+      }),
+      // UTF-8 would write every lone surrogate as U+FFFD: these must still differ.
+      hashOf((b) => (b.system = 'x\uD800')),
+      hashOf((b) => (b.system = 'x\uDBFF')),
+      hashOf((b) => (b.system = 'x\uDC00')),
+      hashOf((b) => (b.system = 'x\uD83D\uDE00')),
+      hashOf((b) => (b.system = 'x\u00e9')),
+      // Long strings are copied natively when they are ASCII, by hand otherwise.
+      hashOf((b) => (b.system = `${'a'.repeat(100)}\u00e9`)),
+      hashOf((b) => (b.system = `${'a'.repeat(100)}\u00ea`)),
+      hashOf((b) => (b.system = 'a'.repeat(101))),
+    ];
+    for (const h of hashes) expect(h).toBeDefined();
+    expect(new Set(hashes).size).toBe(hashes.length);
+  });
+
   it('keeps "__proto__" keys of an output schema in the hash', () => {
     const withKey = (v: number): unknown =>
       JSON.parse(

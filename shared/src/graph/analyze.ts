@@ -7,16 +7,16 @@ import { LIMITS } from './limits';
 import { checkParallelWrites } from './parallel';
 import type { Block, GraphDocument, SubGraph, Transition } from './schema';
 import { computeTopology, reachableFrom } from './topology';
-import { graphHashText } from './version';
+import { graphHashBytes, hashEscapes } from './version';
 
 export interface AnalyzeOptions {
   readonly sha256: Sha256Hex;
-  /** Receives the top-level hash text (when the graph compiles), for the document's size. */
-  readonly keep?: KeptHashText | undefined;
+  /** Receives the escapes JSON adds to the top-level graph's strings (when it compiles), for its size. */
+  readonly keep?: KeptEscapes | undefined;
 }
 
-export interface KeptHashText {
-  hashText?: string;
+export interface KeptEscapes {
+  escapes?: number;
 }
 
 /**
@@ -269,9 +269,9 @@ export function analyzeGraph(
   checkParallelWrites(g, succ, topo, dc);
 
   if (dc.errorCount > startErrors || inputIndex === undefined) return undefined;
-  const hashText = graphHashText(g, childHashes);
-  if (depth === 0 && opts.keep) opts.keep.hashText = hashText;
-  const hash = opts.sha256(hashText);
+  const keep = depth === 0 ? opts.keep : undefined;
+  const hash = opts.sha256(graphHashBytes(g, childHashes, blockIndex, keep !== undefined));
+  if (keep) keep.escapes = hashEscapes();
   const compiled: CompiledGraph = {
     hash,
     name: 'name' in g && typeof g.name === 'string' ? g.name : '',

@@ -8,17 +8,17 @@ import { ID_PATTERN } from './schema';
  * check mirrors one zod schema in schema.ts and leaves the fast path (miss) on what it would reject.
  *
  * Size accounting: every character of JSON.stringify(input) is counted as the walk goes, except the
- * escapes in strings. Strings that the graph hash text also holds ("text": exactly once there, see
+ * escapes in strings. Strings that the graph hash input also holds ("text": exactly once there, see
  * version.ts) are counted without their escapes, and their length is summed so that the escapes
- * are bounded (at most 5 more characters each); the escapes themselves are read off the hash text
- * once it is built (hashTextEscapes). The other strings ("quiet": descriptions, keys and values
+ * are bounded (at most 5 more characters each); the escapes themselves are counted as the graph's
+ * hash is written (graphHashBytes). The other strings ("quiet": descriptions, keys and values
  * the schema drops) are collected and measured exactly at the end.
  */
 export class WalkerBase {
   size = 0;
   /** Characters in text strings: their escapes add at most 5 characters each. */
   textChars = 0;
-  /** Whether a composite was seen: its nested graph is not in the top-level hash text. */
+  /** Whether a composite was seen: its nested graph is not in the top-level hash input. */
   nested = false;
   private readonly quietStrs: string[] = [];
 
@@ -28,7 +28,7 @@ export class WalkerBase {
     if (n > 0) this.size += JSON.stringify(this.quietStrs).length - n - 1;
   }
 
-  /** A string the hash text holds: counted without escapes. */
+  /** A string the hash input holds: counted without escapes. */
   protected textString(s: string): void {
     this.size += s.length + 2;
     this.textChars += s.length;
@@ -140,7 +140,7 @@ export class WalkerBase {
     return v;
   }
 
-  /** Any plain JSON value (z.unknown), kept as it is; `quiet` when the hash text does not hold it. */
+  /** Any plain JSON value (z.unknown), kept as it is; `quiet` when the hash input does not hold it. */
   protected any(v: unknown, depth: number, quiet: boolean): unknown {
     switch (typeof v) {
       case 'string':

@@ -15,12 +15,13 @@ import type { GraphDocument } from './schema';
 export interface FastParse {
   readonly doc: GraphDocument;
   /**
-   * JSON.stringify(input).length without the escapes in the strings the top-level hash text holds:
-   * the exact size is minSize plus hashTextEscapes(that text), or at most minSize + 5 * textChars.
+   * JSON.stringify(input).length without the escapes in the strings the top-level hash input holds:
+   * the exact size is minSize plus the escapes counted as the hash is written (version.ts), or at
+   * most minSize + 5 * textChars.
    */
   readonly minSize: number;
   readonly textChars: number;
-  /** Whether the document has composites (whose nested graphs the top-level hash text leaves out). */
+  /** Whether the document has composites (whose nested graphs the top-level hash input leaves out). */
   readonly nested: boolean;
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { analyzeGraph, type KeptHashText } from './analyze';
+import { analyzeGraph, type KeptEscapes } from './analyze';
 import type { CompiledGraph } from './compiled';
 import { type Diagnostic, GraphValidationError, hasErrors } from './diagnostics';
 import { fastParseGraph } from './fast-parse';
@@ -7,7 +7,6 @@ import { type Sha256Hex, sha256Hex } from './hash';
 import { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
 import { type GraphDocument, graphDocumentSchema } from './schema';
-import { hashTextEscapes } from './version';
 
 export interface CompileOptions {
   /** SHA-256 implementation; defaults to the pure-JS one (the server passes node:crypto's). */
@@ -52,23 +51,21 @@ export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileRe
       else if (fast.minSize + 5 * fast.textChars <= LIMITS.maxDocumentBytes) size = fast.minSize;
       // Over the limit: the message gives the exact size.
       else if (fast.minSize > LIMITS.maxDocumentBytes) size = jsonSize(input);
-      // In between, the escapes decide: they are counted in the hash text once the graph compiles.
+      // In between, the escapes decide: they are counted as the graph's hash is written, once it compiles.
       else sizePending = true;
     }
     if (!sizePending && (size === undefined || size > LIMITS.maxDocumentBytes))
       return tooLarge(diagnostics, dc, size);
     const doc = fast ? fast.doc : parseSlow(input, dc);
     if (!doc) return { diagnostics, compiled: undefined, doc: undefined };
-    const keep: KeptHashText = {};
+    const keep: KeptEscapes = {};
     const compiled = analyzeGraph(doc, dc, 0, {
       sha256: opts.sha256 ?? sha256Hex,
       keep: sizePending ? keep : undefined,
     });
     if (fast && sizePending) {
       const exact =
-        keep.hashText !== undefined && !fast.nested
-          ? fast.minSize + hashTextEscapes(keep.hashText)
-          : jsonSize(input);
+        keep.escapes !== undefined && !fast.nested ? fast.minSize + keep.escapes : jsonSize(input);
       if (exact === undefined || exact > LIMITS.maxDocumentBytes) return tooLarge(diagnostics, dc, exact);
     }
     return { diagnostics, compiled: hasErrors(diagnostics) ? undefined : compiled, doc };

@@ -1,14 +1,13 @@
 import { DEFAULT_RETRY, type ResolvedRecovery } from './compiled';
-import { type Hash64, sortedKeys } from './hash64';
+import { HashTag, HashWriter } from './hash-writer';
+import type { Hash64 } from './hash64';
 import { LIMITS } from './limits';
 import type { Block, GraphDocument, SubGraph, Transition } from './schema';
 
 /*
  * Block versions are hashed (64-bit, hash64.ts) straight from the parsed fields. The graph hash is
- * a SHA-256 over one JSON text built by a single JSON.stringify: the graph's settings, one row per
- * block (wiring and behaviour, no position or description) and one per transition. The parser fixes
- * the key order of every parsed object; free-form records (output schemas, var specs, assign and
- * input maps) go through canonicalValue, so that their key order does not matter.
+ * a SHA-256 over bytes written field by field (hash-writer.ts): the graph's settings, one row per
+ * block (wiring and behaviour, no position or description) and one per transition.
  */
 
 enum BlockTag {
@@ -102,154 +101,113 @@ const BUILT_IN = JSON.stringify([
   LIMITS.defaultMaxVisitsPerBlock,
 ]);
 
-/** How many characters JSON escapes add in a JSON text (each escape starts with a backslash). */
-function escapesIn(json: string): number {
-  let extra = 0;
-  let i = json.indexOf('\\');
-  while (i >= 0) {
-    const unicode = json.charCodeAt(i + 1) === 117; // \uXXXX
-    extra += unicode ? 5 : 1;
-    i = json.indexOf('\\', i + (unicode ? 6 : 2));
-  }
-  return extra;
-}
+/** Bumped whenever the layout below changes, so that an old and a new layout never meet. */
+const LAYOUT = 'graph-hash/2';
 
-const BUILT_IN_ESCAPES = escapesIn(JSON.stringify([BUILT_IN]));
+const writer = new HashWriter();
+const EMPTY = Object.freeze({});
 
 /**
- * The characters JSON escapes add to the document's own strings in a top-level hash text. Every
- * string of a document without composites is there exactly once, except descriptions and what the
- * schema drops (the fast parser measures those itself); the only other string with escapes is the
- * built-in defaults. Numbers, keys and enum values have none.
- */
-export function hashTextEscapes(text: string): number {
-  return escapesIn(text) - BUILT_IN_ESCAPES;
-}
-
-/*
- * Rows are arrays in a fixed order per block type; an absent field is written short: 0 where the
- * field holds a string, an object or a boolean (never 0 itself), -1 where it holds a number (all
- * of them are at least 0). Messages are written inline after their count.
- */
-const NONE = 0;
-const NO_NUMBER = -1;
-
-/** A block's row in the graph hash text: wiring and behaviour, without position or description. */
-function blockRow(b: Block, childHash: string | undefined): unknown[] {
-  const assign = b.assign ? canonicalValue(b.assign) : NONE;
-  const routing = b.routing ?? NONE;
-  const join = b.join ?? NONE;
-  const timeoutMs = b.timeoutMs ?? NO_NUMBER;
-  const maxVisits = b.maxVisits ?? NO_NUMBER;
-  switch (b.type) {
-    case 'input':
-      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.fields ?? NONE];
-    case 'output':
-      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.value ?? NONE];
-    case 'transform':
-      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.expr];
-    case 'composite': {
-      const inputMap = b.inputMap ? canonicalValue(b.inputMap) : NONE;
-      return [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, inputMap, childHash ?? NONE];
-    }
-    case 'llm': {
-      const schema = b.outputSchema === undefined ? NONE : canonicalValue(b.outputSchema);
-      const temperature = b.temperature ?? NO_NUMBER;
-      const maxTokens = b.maxTokens ?? NO_NUMBER;
-      const topP = b.topP ?? NO_NUMBER;
-      const messages = b.messages;
-      const system = b.system ?? NONE;
-      const selection = b.selection ?? NONE;
-      const m = messages[0];
-      // One message is the common case: a literal keeps the row packed and sized exactly (JSON.stringify
-      // is slower on arrays with holes, and a growing array is copied as it grows).
-      if (messages.length === 1 && m) {
-        return [
-          b.id,
-          b.name,
-          b.type,
-          routing,
-          join,
-          assign,
-          timeoutMs,
-          maxVisits,
-          b.provider,
-          b.model,
-          selection,
-          system,
-          1,
-          m.role,
-          m.content,
-          schema,
-          temperature,
-          maxTokens,
-          topP,
-          b.stop ?? NONE,
-          b.recovery ?? NONE,
-        ];
-      }
-      const row = [b.id, b.name, b.type, routing, join, assign, timeoutMs, maxVisits, b.provider, b.model];
-      row.push(selection, system, messages.length);
-      for (const msg of messages) row.push(msg.role, msg.content);
-      row.push(schema, temperature, maxTokens, topP, b.stop ?? NONE, b.recovery ?? NONE);
-      return row;
-    }
-  }
-}
-
-/** A transition's row: id, ends, condition, else flag and label. */
-function transitionRow(t: Transition): unknown[] {
-  return [t.id, t.from, t.to, t.when ?? NONE, t.else ?? NONE, t.label ?? NONE];
-}
-
-/**
- * The text the graph's content hash is taken over: everything that affects execution (the graph's
+ * The bytes the graph's content hash is taken over: everything that affects execution (the graph's
  * settings, every block's wiring and behaviour, the transitions, the built-in defaults), without
- * positions and descriptions. `childHashes[i]` is the hash of composite block i's nested graph.
- * Each string of the graph (descriptions aside) is written exactly once: the document's size is
- * read off this text (hashTextEscapes), and a property test holds it to that.
+ * positions and descriptions. `childHashes[i]` is the hash of composite block i's nested graph;
+ * a transition's ends are written as block indexes (the ids are in the block rows). Free-form
+ * records (output schemas, vars, assign and input maps) are written with their keys sorted, so
+ * that key order does not matter. The view is valid until the next call.
+ *
+ * With `countEscapes`, hashEscapes() then tells how many characters JSON escapes add to the
+ * document's strings: every string of a document without composites is written here exactly once,
+ * except descriptions and what the schema drops (the fast parser measures those itself), and the
+ * ends of a transition that name a block (ids have nothing to escape). A property test holds it.
  */
-export function graphHashText(
+export function graphHashBytes(
   g: GraphDocument | SubGraph,
   childHashes: readonly (string | undefined)[],
-): string {
+  blockIndex: ReadonlyMap<string, number>,
+  countEscapes = false,
+): Uint8Array {
+  const w = writer;
+  w.reset(countEscapes);
+  w.str(LAYOUT);
+  w.str(BUILT_IN);
+  w.escapes = 0;
+  w.str(g.name ?? '');
+  // Absent and empty settings mean the same: they hash the same.
+  w.value(g.vars ?? EMPTY);
+  w.value(g.defaults ?? EMPTY);
+  w.value(g.limits ?? EMPTY);
   const blocks = g.blocks;
+  w.count(blocks.length);
+  for (let i = 0; i < blocks.length; i++) writeBlock(w, blocks[i] as Block, childHashes[i]);
   const transitions = g.transitions;
-  const rows: unknown[][] = [];
-  for (let i = 0; i < blocks.length; i++) rows.push(blockRow(blocks[i] as Block, childHashes[i]));
-  const transitionRows: unknown[][] = [];
-  for (let i = 0; i < transitions.length; i++)
-    transitionRows.push(transitionRow(transitions[i] as Transition));
-  return JSON.stringify([
-    BUILT_IN,
-    g.name ?? '',
-    canonicalValue(g.vars ?? {}),
-    canonicalValue(g.defaults ?? {}),
-    canonicalValue(g.limits ?? {}),
-    rows,
-    transitionRows,
-  ]);
+  w.count(transitions.length);
+  for (let i = 0; i < transitions.length; i++) {
+    const t = transitions[i] as Transition;
+    w.str(t.id);
+    const from = blockIndex.get(t.from);
+    const to = blockIndex.get(t.to);
+    // An end that names no block (only in a graph that does not compile) is written as its text.
+    if (from === undefined) w.str(t.from);
+    else w.count(from);
+    if (to === undefined) w.str(t.to);
+    else w.count(to);
+    w.optStr(t.when);
+    w.tag(t.else === undefined ? HashTag.Absent : t.else ? HashTag.True : HashTag.False);
+    w.optStr(t.label);
+  }
+  return w.bytes();
 }
 
-/**
- * A value JSON.stringify writes canonically: object keys in sorted order (integer-like keys come
- * first in any case), undefined properties left out, as canonicalJson does.
- */
-export function canonicalValue(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < value.length; i++) out.push(canonicalValue(value[i]));
-    return out;
+/** The escapes counted by the last graphHashBytes call with `countEscapes`. */
+export function hashEscapes(): number {
+  return writer.escapes;
+}
+
+const TYPE_TAG = { input: 1, output: 2, transform: 3, llm: 4, composite: 5 } as const;
+
+/** A block's row: wiring and behaviour, without position or description. */
+function writeBlock(w: HashWriter, b: Block, childHash: string | undefined): void {
+  w.str(b.id);
+  w.str(b.name);
+  w.count(TYPE_TAG[b.type]);
+  w.optStr(b.routing);
+  w.optStr(b.join);
+  w.value(b.assign);
+  w.optNum(b.timeoutMs);
+  w.optNum(b.maxVisits);
+  switch (b.type) {
+    case 'input':
+      w.value(b.fields);
+      return;
+    case 'output':
+      w.optStr(b.value);
+      return;
+    case 'transform':
+      w.str(b.expr);
+      return;
+    case 'composite':
+      w.value(b.inputMap);
+      w.optStr(childHash);
+      return;
+    case 'llm': {
+      w.str(b.provider);
+      w.str(b.model);
+      w.value(b.selection);
+      w.optStr(b.system);
+      const messages = b.messages;
+      w.count(messages.length);
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i] as (typeof messages)[number];
+        w.str(m.role);
+        w.str(m.content);
+      }
+      w.value(b.outputSchema);
+      w.optNum(b.temperature);
+      w.optNum(b.maxTokens);
+      w.optNum(b.topP);
+      w.value(b.stop);
+      w.value(b.recovery);
+      return;
+    }
   }
-  const keys = sortedKeys(value);
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    // A "__proto__" key (an own property, as JSON.parse makes it) must stay a key, not a prototype.
-    if (k === '__proto__') Object.defineProperty(out, k, { value: canonicalValue(v), enumerable: true });
-    else out[k] = canonicalValue(v);
-  }
-  return out;
 }
