@@ -54,7 +54,36 @@ const LIMIT_BOUNDS = [1, 10_000_000, 1, 1_000_000, 1, DAY_MS];
 const BUDGET_KEYS = ['maxCostUsd', 'maxLatencyMs'];
 const BUDGET_BOUNDS = [0, Infinity, 0, Infinity];
 
-// One bit per block key (BLOCK_KEYS order), and the keys of each block type.
+// The index of each block key (BLOCK_KEYS order); a key's bit is 1 << its index.
+enum I {
+  id,
+  name,
+  description,
+  position,
+  routing,
+  join,
+  assign,
+  timeoutMs,
+  maxVisits,
+  type,
+  fields,
+  value,
+  provider,
+  model,
+  selection,
+  system,
+  messages,
+  outputSchema,
+  temperature,
+  maxTokens,
+  topP,
+  stop,
+  recovery,
+  expr,
+  inputMap,
+  graph,
+}
+// One bit per block key (1 << its index), and the keys of each block type.
 enum K {
   id = 1 << 0,
   name = 1 << 1,
@@ -271,11 +300,8 @@ class Walker extends WalkerParts {
     // The optional keys not seen must be absent (not hidden: see close).
     if ((when === undefined && 'when' in o) || (isElse === undefined && 'else' in o)) return miss();
     if (label === undefined && 'label' in o) return miss();
-    const out: Rec = { id, from, to };
-    if (when !== undefined) out.when = when;
-    if (isElse !== undefined) out.else = isElse;
-    if (label !== undefined) out.label = label;
-    return out;
+    // Every transition has one shape (absent keys are undefined), as blocks of a type do.
+    return { id, from, to, when, else: isElse, label };
   }
 
   /** A block: the discriminated union on `type`; each option has the common keys and its own. */
@@ -354,13 +380,8 @@ class Walker extends WalkerParts {
     this.close(o, n);
     const required = requiredOf(type);
     if ((seen & required) !== required) return miss();
-    const out: Rec = {};
-    for (let i = 0; i < BLOCK_KEYS.length; i++) {
-      if (seen & (1 << i)) {
-        out[BLOCK_KEYS[i] as string] = values[i];
-        values[i] = undefined;
-      }
-    }
+    const out = blockOf(type as string, values);
+    values.fill(undefined);
     this.blockDepth--;
     return out;
   }
@@ -443,6 +464,97 @@ class Walker extends WalkerParts {
         return 0;
     }
     return mask & bit;
+  }
+}
+
+/**
+ * A parsed block: one object shape per block type, every key of the type present (undefined when
+ * absent) in the schema's order, so that the compiler's many reads of blocks stay monomorphic
+ * (blocks with different sets of keys made them megamorphic). `v` holds the values by key bit.
+ */
+function blockOf(type: string, v: readonly unknown[]): Rec {
+  switch (type) {
+    case 'llm':
+      return {
+        id: v[I.id],
+        name: v[I.name],
+        description: v[I.description],
+        position: v[I.position],
+        routing: v[I.routing],
+        join: v[I.join],
+        assign: v[I.assign],
+        timeoutMs: v[I.timeoutMs],
+        maxVisits: v[I.maxVisits],
+        type,
+        provider: v[I.provider],
+        model: v[I.model],
+        selection: v[I.selection],
+        system: v[I.system],
+        messages: v[I.messages],
+        outputSchema: v[I.outputSchema],
+        temperature: v[I.temperature],
+        maxTokens: v[I.maxTokens],
+        topP: v[I.topP],
+        stop: v[I.stop],
+        recovery: v[I.recovery],
+      };
+    case 'transform':
+      return {
+        id: v[I.id],
+        name: v[I.name],
+        description: v[I.description],
+        position: v[I.position],
+        routing: v[I.routing],
+        join: v[I.join],
+        assign: v[I.assign],
+        timeoutMs: v[I.timeoutMs],
+        maxVisits: v[I.maxVisits],
+        type,
+        expr: v[I.expr],
+      };
+    case 'input':
+      return {
+        id: v[I.id],
+        name: v[I.name],
+        description: v[I.description],
+        position: v[I.position],
+        routing: v[I.routing],
+        join: v[I.join],
+        assign: v[I.assign],
+        timeoutMs: v[I.timeoutMs],
+        maxVisits: v[I.maxVisits],
+        type,
+        fields: v[I.fields],
+      };
+    case 'output':
+      return {
+        id: v[I.id],
+        name: v[I.name],
+        description: v[I.description],
+        position: v[I.position],
+        routing: v[I.routing],
+        join: v[I.join],
+        assign: v[I.assign],
+        timeoutMs: v[I.timeoutMs],
+        maxVisits: v[I.maxVisits],
+        type,
+        value: v[I.value],
+      };
+    default:
+      return {
+        id: v[I.id],
+        name: v[I.name],
+        description: v[I.description],
+        position: v[I.position],
+        routing: v[I.routing],
+        join: v[I.join],
+        assign: v[I.assign],
+        timeoutMs: v[I.timeoutMs],
+        maxVisits: v[I.maxVisits],
+        type,
+        inputMap: v[I.inputMap],
+        graph: v[I.graph],
+      };
   }
 }
 
