@@ -43,9 +43,14 @@ export function parseTemplate(text: string): TemplateParseOutcome {
         message: `"{{" at character ${open + 1} is never closed: write {{input.name}}, {{out.<blockId>.field}} or {{vars.name}}.`,
       };
     }
-    const inner = text.slice(open + 2, close).trim();
-    const parsed = parsePath(inner);
+    // The path between the braces, without surrounding whitespace (found in place: no trimmed copy).
+    let from = open + 2;
+    let to = close;
+    while (from < to && isSpace(text.charCodeAt(from))) from++;
+    while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+    const parsed = parsePath(text, from, to);
     if (!parsed) {
+      const inner = text.slice(from, to);
       return {
         ok: false,
         message: `"{{${inner}}}" is not a variable path: write {{input.name}}, {{out.<blockId>.field}} or {{vars.name}} (letters, digits, _ and [index] only).`,
@@ -59,40 +64,71 @@ export function parseTemplate(text: string): TemplateParseOutcome {
   return { ok: true, template: { parts: parts.slice(0, partCount), paths: paths.slice(0, pathCount) } };
 }
 
+/** What String.prototype.trim removes, for the characters a path can sit between. */
+function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0xfeff ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x3000 ||
+    c === 0x1680 ||
+    c === 0x202f ||
+    c === 0x205f
+  );
+}
+
 /** A-Z, a-z, _ (and 0-9 when `digits`). */
 function isWordChar(c: number, digits: boolean): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (digits && c >= 48 && c <= 57);
 }
 
+/** The roots a template may read: the constant strings are shared (and compare fastest). */
+function rootOf(text: string, start: number, end: number): string {
+  const n = end - start;
+  if (n === 3 && text.startsWith('out', start)) return 'out';
+  if (n === 4 && text.startsWith('vars', start)) return 'vars';
+  if (n === 5 && text.startsWith('input', start)) return 'input';
+  return text.slice(start, end);
+}
+
 /**
- * A path: a root ([A-Za-z_][A-Za-z0-9_]*) and segments, each `.name` (name: [A-Za-z0-9_-]+) or
- * `[index]` (index: decimal digits).
+ * The path in text[start, end): a root ([A-Za-z_][A-Za-z0-9_]*) and segments, each `.name` (name:
+ * [A-Za-z0-9_-]+) or `[index]` (index: decimal digits).
  */
-function parsePath(text: string): TemplatePath | undefined {
-  const n = text.length;
-  if (n === 0 || !isWordChar(text.charCodeAt(0), false)) return undefined;
-  let j = 1;
-  while (j < n && isWordChar(text.charCodeAt(j), true)) j++;
-  const root = text.slice(0, j);
+function parsePath(text: string, start: number, end: number): TemplatePath | undefined {
+  if (start === end || !isWordChar(text.charCodeAt(start), false)) return undefined;
+  let j = start + 1;
+  while (j < end && isWordChar(text.charCodeAt(j), true)) j++;
+  const root = rootOf(text, start, j);
   let count = 0;
-  while (j < n) {
+  while (j < end) {
     const c = text.charCodeAt(j);
     let k = j + 1;
     if (c === 46) {
       // .name
-      while (k < n && (isWordChar(text.charCodeAt(k), true) || text.charCodeAt(k) === 45)) k++;
+      while (k < end && (isWordChar(text.charCodeAt(k), true) || text.charCodeAt(k) === 45)) k++;
       if (k === j + 1) return undefined;
       segments[count++] = text.slice(j + 1, k);
       j = k;
     } else if (c === 91) {
       // [index]
-      while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
-      if (k === j + 1 || text.charCodeAt(k) !== 93) return undefined;
-      segments[count++] = Number(text.slice(j + 1, k));
+      let index = 0;
+      while (k < end && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) {
+        index = index * 10 + (text.charCodeAt(k) - 48);
+        k++;
+      }
+      if (k === j + 1 || k >= end || text.charCodeAt(k) !== 93) return undefined;
+      // Long digit runs lose precision as they are summed: read them as Number does.
+      segments[count++] = k - j - 1 > 15 ? Number(text.slice(j + 1, k)) : index;
       j = k + 1;
     } else return undefined;
   }
-  return { root, segments: segments.slice(0, count), text };
+  const segs = count === 1 ? [segments[0] as string | number] : segments.slice(0, count);
+  return { root, segments: segs, text: text.slice(start, end) };
 }
 
 /** Reads a path from a value; undefined when any step is missing. Own properties only. */
