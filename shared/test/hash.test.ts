@@ -235,6 +235,18 @@ describe('graph hash and block versions', () => {
     expect(new Set(hashes).size).toBe(hashes.length);
   });
 
+  it('keeps the block versions statistics were recorded under', () => {
+    // Estimates are keyed by block version: a change to how versions are computed would orphan
+    // every recorded attempt, so these are pinned.
+    expect(compiled(extendedDoc())?.versions).toEqual({
+      input: '99c8161ff64c054f',
+      classify: '45df62091073cd48',
+      a: 'f433cf5c95a16113',
+      b: '372340b693b41a6f',
+      output: '86162b21ad43e692',
+    });
+  });
+
   it('keeps "__proto__" keys of an output schema in the hash', () => {
     const withKey = (v: number): unknown =>
       JSON.parse(

@@ -9,15 +9,16 @@ import type {
   ResolvedRecovery,
 } from './compiled';
 import { checkExprRefs, checkTemplate, type RefScope } from './expr-checks';
-import { Hash64 } from './hash64';
 import type { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
 import { resolveRecovery } from './recovery';
 import type { Block, GraphDocument, SubGraph } from './schema';
 import type { ParsedTemplate } from './template';
-import { blockVersion } from './version';
 
 type Where = { blockId?: string; transitionId?: string };
+
+/** A compiled block's version until the graph's hash is written (version.ts sets it then). */
+const PENDING = '';
 
 /** The (frozen) transition list of a block that has none. */
 const NONE: CompiledTransition[] = Object.freeze([]) as unknown as CompiledTransition[];
@@ -76,7 +77,8 @@ export type AnalyzeChild<O> = (
 ) => CompiledGraph | undefined;
 
 /**
- * Checks every block of one graph level and compiles those without problems (with their versions).
+ * Checks every block of one graph level and compiles those without problems (their versions are
+ * set when the graph's hash is written, version.ts).
  * `childHashes[i]` is the hash of composite block i's nested graph, for the graph's own hash.
  */
 export function analyzeBlocks<O>(
@@ -117,7 +119,6 @@ export function analyzeBlocks<O>(
     inCount[t.to] = (inCount[t.to] as number) + 1;
   }
 
-  const h = new Hash64();
   // Blocks without a recovery policy of their own share one resolved policy (read-only).
   let sharedRecovery: ResolvedRecovery | undefined;
   const compiledBlocks: CompiledBlock[] = [];
@@ -158,7 +159,8 @@ export function analyzeBlocks<O>(
     const timeoutMs = b.timeoutMs ?? (b.type === 'llm' ? g.defaults?.timeoutMs : undefined);
     const maxVisits = b.maxVisits ?? g.limits?.maxVisitsPerBlock ?? LIMITS.defaultMaxVisitsPerBlock;
     // Each compiled block lists its fields in one order: the common ones, then its type's. The
-    // version is a plain data property computed here (a lazy getter made the engine's reads slower).
+    // version is a plain data property, set before the graph is frozen (a lazy getter made the
+    // engine's reads slower).
     switch (b.type) {
       case 'input':
         compiledBlocks.push({
@@ -177,7 +179,7 @@ export function analyzeBlocks<O>(
           spec: b,
           type: 'input',
           fields: b.fields ?? [],
-          version: blockVersion(h, b),
+          version: PENDING,
         });
         break;
       case 'output': {
@@ -200,7 +202,7 @@ export function analyzeBlocks<O>(
           spec: b,
           type: 'output',
           value,
-          version: blockVersion(h, b),
+          version: PENDING,
         });
         break;
       }
@@ -224,7 +226,7 @@ export function analyzeBlocks<O>(
             spec: b,
             type: 'transform',
             expr,
-            version: blockVersion(h, b),
+            version: PENDING,
           });
         break;
       }
@@ -281,7 +283,7 @@ export function analyzeBlocks<O>(
             outputSchema: b.outputSchema,
             params: { temperature: b.temperature, maxTokens: b.maxTokens, topP: b.topP, stop: b.stop },
             recovery,
-            version: blockVersion(h, b, recovery, timeoutMs),
+            version: PENDING,
           });
         }
         break;
@@ -325,7 +327,7 @@ export function analyzeBlocks<O>(
             type: 'composite',
             child,
             inputMap,
-            version: blockVersion(h, b, undefined, undefined, child.hash),
+            version: PENDING,
           });
         }
         break;

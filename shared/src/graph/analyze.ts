@@ -268,9 +268,12 @@ export function analyzeGraph(
 
   checkParallelWrites(g, succ, topo, dc);
 
-  if (dc.errorCount > startErrors || inputIndex === undefined) return undefined;
+  // A block that did not compile (a composite whose nested graph has errors counts them there).
+  if (dc.errorCount > startErrors || inputIndex === undefined || compiledBlocks.length !== n)
+    return undefined;
   const keep = depth === 0 ? opts.keep : undefined;
-  const hash = opts.sha256(graphHashBytes(g, childHashes, blockIndex, keep !== undefined));
+  // Sets the block versions too.
+  const hash = opts.sha256(graphHashBytes(g, childHashes, blockIndex, compiledBlocks, keep !== undefined));
   if (keep) keep.escapes = hashEscapes();
   const compiled: CompiledGraph = {
     hash,

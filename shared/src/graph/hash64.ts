@@ -1,14 +1,12 @@
 /**
- * A streaming form of fastHash64 (hash.ts): the same two 32-bit lanes and finaliser, fed with
- * length-prefixed strings, numbers and type tags instead of one serialised text, so that block
- * versions are hashed straight from the parsed fields without building a string per block.
- * Non-cryptographic, like fastHash64: it only tells the versions of one block apart.
+ * The 64-bit hash behind fastHash64 (hash.ts) and block versions: two 32-bit lanes fed with 32-bit
+ * units (a string's UTF-16 units two at a time), then murmur3's finaliser. Block versions hash a
+ * run of the units hash-writer.ts writes (length-prefixed strings, numbers and type tags), with
+ * the same lanes. Non-cryptographic: it only tells the versions of one thing apart.
  */
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-
-enum Tag {
+/** The tags of the unit stream (shared with hash-writer.ts, whose streams Hash64 must agree with). */
+export enum HashTag {
   Null = 1,
   False = 2,
   True = 3,
@@ -36,12 +34,6 @@ export class Hash64 {
     this.h2 = Math.imul(this.h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
   }
 
-  /** A string, length first, then its UTF-16 units in pairs. */
-  str(s: string): void {
-    this.unit(s.length);
-    this.chars(s);
-  }
-
   /** A string's UTF-16 units in pairs (no length: fastHash64 seeds with it instead). */
   chars(s: string): void {
     let h1 = this.h1;
@@ -62,85 +54,21 @@ export class Hash64 {
     this.h2 = h2;
   }
 
-  /** A number as JSON sees it: -0 is 0, and a non-finite number is null. */
-  num(x: number): void {
-    if (!Number.isFinite(x)) {
-      this.unit(Tag.Null);
-      return;
-    }
-    f64[0] = x === 0 ? 0 : x;
-    this.unit(Tag.Number);
-    this.unit(u32[0] as number);
-    this.unit(u32[1] as number);
-  }
-
-  /** Tagged either way: an untagged string starts with its length, which could equal Tag.Absent. */
-  optStr(s: string | undefined): void {
-    if (s === undefined) this.unit(Tag.Absent);
-    else {
-      this.unit(Tag.String);
-      this.str(s);
-    }
-  }
-
-  optNum(x: number | undefined): void {
-    if (x === undefined) this.unit(Tag.Absent);
-    else this.num(x);
-  }
-
-  /** Any JSON value, canonically: object keys sorted, undefined properties skipped (as canonicalJson). */
-  json(v: unknown): void {
-    switch (typeof v) {
-      case 'string':
-        this.unit(Tag.String);
-        this.str(v);
-        return;
-      case 'number':
-        this.num(v);
-        return;
-      case 'boolean':
-        this.unit(v ? Tag.True : Tag.False);
-        return;
-      case 'object':
-        break;
-      default:
-        this.unit(Tag.Null);
-        return;
-    }
-    if (v === null) {
-      this.unit(Tag.Null);
-      return;
-    }
-    if (Array.isArray(v)) {
-      this.unit(Tag.Array);
-      this.unit(v.length);
-      for (let i = 0; i < v.length; i++) this.json(v[i]);
-      return;
-    }
-    this.unit(Tag.Object);
-    const keys = sortedKeys(v);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i] as string;
-      const x = (v as Record<string, unknown>)[k];
-      if (x === undefined) continue;
-      this.str(k);
-      this.json(x);
-    }
-    this.unit(Tag.End);
-  }
-
-  /** The hash as 16 hex characters (murmur3's finaliser on each lane). */
+  /** The hash as 16 hex characters. */
   hex(): string {
-    let h1 = this.h1;
-    let h2 = this.h2;
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
-    h1 = Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35);
-    h1 ^= h1 >>> 16;
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b);
-    h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
-    h2 ^= h2 >>> 16;
-    return hex64(h1, h2);
+    return finish64(this.h1, this.h2);
   }
+}
+
+/** The two lanes as 16 hex characters, after murmur3's finaliser on each. */
+export function finish64(h1: number, h2: number): string {
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+  h1 = Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35);
+  h1 ^= h1 >>> 16;
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b);
+  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  return hex64(h1, h2);
 }
 
 /**

@@ -1,15 +1,17 @@
-import { DEFAULT_RETRY, type ResolvedRecovery } from './compiled';
-import { HashTag, HashWriter } from './hash-writer';
-import type { Hash64 } from './hash64';
+import { type CompiledBlock, DEFAULT_RETRY, type ResolvedRecovery } from './compiled';
+import { HashWriter } from './hash-writer';
+import { HashTag } from './hash64';
 import { LIMITS } from './limits';
 import type { Block, GraphDocument, SubGraph, Transition } from './schema';
 
 /*
- * Block versions are hashed (64-bit, hash64.ts) straight from the parsed fields. The graph hash is
- * a SHA-256 over bytes written field by field (hash-writer.ts): the graph's settings, one row per
- * block (wiring and behaviour, no position or description) and one per transition.
+ * The graph hash is a SHA-256 over a stream of units written field by field (hash-writer.ts): the
+ * graph's settings, one row per block (wiring and behaviour, no position or description) and one
+ * per transition. Each row holds its block's behaviour as one run of units, and the block's version
+ * is the 64-bit Hash64 of that run: both come out of one pass, once the graph has no errors.
  */
 
+/** The seed of each block type's version (a version never equals another type's). */
 enum BlockTag {
   Input = 101,
   Output = 102,
@@ -19,79 +21,75 @@ enum BlockTag {
 }
 
 /**
- * A block's version: a hash of everything that changes what the block does (model, prompts, output
- * schema, parameters, recovery, timeout, expression), nothing that does not (id, name, position,
- * description, how it is wired). An LLM block's version includes its resolved recovery and timeout;
- * a composite's, the hash of its nested graph.
+ * Writes what a block's version covers and returns the version: everything that changes what the
+ * block does (model, prompts, output schema, parameters, recovery, timeout, expression), nothing
+ * that does not (id, name, position, description, how it is wired). An LLM block's version includes
+ * its resolved recovery and timeout; a composite's, the hash of its nested graph. The units (and
+ * so the versions) are those of the earlier per-block hash: statistics recorded under a version
+ * still match it.
  */
-export function blockVersion(
-  h: Hash64,
-  b: Block,
-  recovery?: ResolvedRecovery,
-  timeoutMs?: number,
-  childHash?: string,
-): string {
+function writeBehaviour(w: HashWriter, b: Block, c: CompiledBlock, childHash: string | undefined): string {
+  const from = w.position;
   switch (b.type) {
     case 'input':
-      h.reset(BlockTag.Input);
-      h.json(b.fields ?? []);
-      break;
+      w.json(b.fields ?? []);
+      return w.hashFrom(BlockTag.Input, from);
     case 'output':
-      h.reset(BlockTag.Output);
-      h.optStr(b.value);
-      break;
+      w.optStr(b.value);
+      return w.hashFrom(BlockTag.Output, from);
     case 'transform':
-      h.reset(BlockTag.Transform);
-      h.str(b.expr);
-      break;
+      w.str(b.expr);
+      return w.hashFrom(BlockTag.Transform, from);
     case 'llm': {
-      h.reset(BlockTag.Llm);
-      h.str(b.provider);
-      h.str(b.model);
-      h.json(b.selection ?? null);
-      h.optStr(b.system);
+      w.str(b.provider);
+      w.str(b.model);
+      w.json(b.selection ?? null);
+      w.optStr(b.system);
       const messages = b.messages;
-      h.unit(messages.length);
+      w.unit(messages.length);
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as (typeof messages)[number];
-        h.str(m.role);
-        h.str(m.content);
+        w.str(m.role);
+        w.str(m.content);
       }
-      h.json(b.outputSchema ?? null);
-      h.optNum(b.temperature);
-      h.optNum(b.maxTokens);
-      h.optNum(b.topP);
-      h.json(b.stop ?? null);
-      if (recovery) hashRecovery(h, recovery);
-      else h.unit(0);
-      h.optNum(timeoutMs);
-      break;
+      w.json(b.outputSchema ?? null);
+      w.optNum(b.temperature);
+      w.optNum(b.maxTokens);
+      w.optNum(b.topP);
+      w.json(b.stop ?? null);
+      if (c.type === 'llm') writeRecovery(w, c.recovery);
+      else w.unit(0);
+      w.optNum(c.timeoutMs);
+      return w.hashFrom(BlockTag.Llm, from);
     }
     case 'composite':
-      h.reset(BlockTag.Composite);
-      h.json(b.inputMap ?? null);
-      h.optStr(childHash);
-      break;
+      w.json(b.inputMap ?? null);
+      w.optStr(childHash);
+      return w.hashFrom(BlockTag.Composite, from);
   }
-  return h.hex();
 }
 
-function hashRecovery(h: Hash64, r: ResolvedRecovery): void {
+function writeRecovery(w: HashWriter, r: ResolvedRecovery): void {
+  // Its strings are the block's own recovery or the graph defaults', both written (and their
+  // escapes counted) elsewhere in the stream.
+  const counting = w.counting;
+  w.counting = false;
   const t = r.retry;
-  h.unit(1);
-  h.num(t.maxAttempts);
-  h.num(t.baseDelayMs);
-  h.num(t.multiplier);
-  h.num(t.maxDelayMs);
-  h.num(t.jitter);
-  h.num(t.maxTotalMs);
-  h.num(t.maxRetryAfterMs);
-  h.unit(r.fallback.length);
+  w.unit(1);
+  w.num(t.maxAttempts);
+  w.num(t.baseDelayMs);
+  w.num(t.multiplier);
+  w.num(t.maxDelayMs);
+  w.num(t.jitter);
+  w.num(t.maxTotalMs);
+  w.num(t.maxRetryAfterMs);
+  w.unit(r.fallback.length);
   for (const m of r.fallback) {
-    h.str(m.provider);
-    h.str(m.model);
+    w.str(m.provider);
+    w.str(m.model);
   }
-  h.num(r.repairAttempts);
+  w.num(r.repairAttempts);
+  w.counting = counting;
 }
 
 /** The built-in defaults a compiled graph falls back to: they change what a graph does too. */
@@ -101,29 +99,35 @@ const BUILT_IN = JSON.stringify([
   LIMITS.defaultMaxVisitsPerBlock,
 ]);
 
-/** Bumped whenever the layout below changes, so that an old and a new layout never meet. */
+/** Changed whenever the layout below changes, so that an old and a new layout never meet. */
 const LAYOUT = 'graph-hash/2';
 
 const writer = new HashWriter();
 const EMPTY = Object.freeze({});
 
+/** Which block type a row holds. */
+const TYPE_UNIT = { input: 1, output: 2, transform: 3, llm: 4, composite: 5 } as const;
+
 /**
- * The bytes the graph's content hash is taken over: everything that affects execution (the graph's
- * settings, every block's wiring and behaviour, the transitions, the built-in defaults), without
- * positions and descriptions. `childHashes[i]` is the hash of composite block i's nested graph;
- * a transition's ends are written as block indexes (the ids are in the block rows). Free-form
- * records (output schemas, vars, assign and input maps) are written with their keys sorted, so
- * that key order does not matter. The view is valid until the next call.
+ * Writes the units the graph's content hash is taken over, and sets each compiled block's version
+ * (compiledBlocks[i] is block i: the graph has no errors). Covered: everything that affects
+ * execution (the graph's settings, every block's wiring and behaviour, the transitions, the
+ * built-in defaults), not positions and descriptions. `childHashes[i]` is the hash of composite
+ * block i's nested graph; a transition's ends are written as block indexes (the ids are in the
+ * block rows). Free-form records are written with their keys sorted, so that key order does not
+ * matter. The returned view is valid until the next call.
  *
  * With `countEscapes`, hashEscapes() then tells how many characters JSON escapes add to the
- * document's strings: every string of a document without composites is written here exactly once,
- * except descriptions and what the schema drops (the fast parser measures those itself), and the
- * ends of a transition that name a block (ids have nothing to escape). A property test holds it.
+ * document's strings: every string of a document without composites is written here exactly once
+ * (counted once), except descriptions and what the schema drops (the fast parser measures those
+ * itself) and the ends of a transition that name a block (ids have nothing to escape). A property
+ * test holds it to that.
  */
 export function graphHashBytes(
   g: GraphDocument | SubGraph,
   childHashes: readonly (string | undefined)[],
   blockIndex: ReadonlyMap<string, number>,
+  compiledBlocks: readonly CompiledBlock[],
   countEscapes = false,
 ): Uint8Array {
   const w = writer;
@@ -133,81 +137,51 @@ export function graphHashBytes(
   w.escapes = 0;
   w.str(g.name ?? '');
   // Absent and empty settings mean the same: they hash the same.
-  w.value(g.vars ?? EMPTY);
-  w.value(g.defaults ?? EMPTY);
-  w.value(g.limits ?? EMPTY);
+  w.json(g.vars ?? EMPTY);
+  w.json(g.defaults ?? EMPTY);
+  w.json(g.limits ?? EMPTY);
   const blocks = g.blocks;
-  w.count(blocks.length);
-  for (let i = 0; i < blocks.length; i++) writeBlock(w, blocks[i] as Block, childHashes[i]);
+  w.unit(blocks.length);
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i] as Block;
+    const c = compiledBlocks[i] as CompiledBlock;
+    w.str(b.id);
+    w.str(b.name);
+    w.unit(TYPE_UNIT[b.type]);
+    w.optStr(b.routing);
+    w.optStr(b.join);
+    w.optJson(b.assign);
+    w.optNum(b.timeoutMs);
+    w.optNum(b.maxVisits);
+    (c as { version: string }).version = writeBehaviour(w, b, c, childHashes[i]);
+    // The block's own recovery: the version holds it resolved (with the graph defaults).
+    if (b.type === 'llm') w.optJson(b.recovery);
+  }
   const transitions = g.transitions;
-  w.count(transitions.length);
+  w.unit(transitions.length);
   for (let i = 0; i < transitions.length; i++) {
     const t = transitions[i] as Transition;
     w.str(t.id);
-    const from = blockIndex.get(t.from);
-    const to = blockIndex.get(t.to);
-    // An end that names no block (only in a graph that does not compile) is written as its text.
-    if (from === undefined) w.str(t.from);
-    else w.count(from);
-    if (to === undefined) w.str(t.to);
-    else w.count(to);
+    writeEnd(w, t.from, blockIndex);
+    writeEnd(w, t.to, blockIndex);
     w.optStr(t.when);
-    w.tag(t.else === undefined ? HashTag.Absent : t.else ? HashTag.True : HashTag.False);
+    w.unit(t.else === undefined ? HashTag.Absent : t.else ? HashTag.True : HashTag.False);
     w.optStr(t.label);
   }
   return w.bytes();
 }
 
+/** A transition's end: the block's index, or (in a graph that does not compile) the text itself. */
+function writeEnd(w: HashWriter, id: string, blockIndex: ReadonlyMap<string, number>): void {
+  const at = blockIndex.get(id);
+  if (at === undefined) w.optStr(id);
+  else {
+    w.unit(HashTag.Number);
+    w.unit(at);
+  }
+}
+
 /** The escapes counted by the last graphHashBytes call with `countEscapes`. */
 export function hashEscapes(): number {
   return writer.escapes;
-}
-
-const TYPE_TAG = { input: 1, output: 2, transform: 3, llm: 4, composite: 5 } as const;
-
-/** A block's row: wiring and behaviour, without position or description. */
-function writeBlock(w: HashWriter, b: Block, childHash: string | undefined): void {
-  w.str(b.id);
-  w.str(b.name);
-  w.count(TYPE_TAG[b.type]);
-  w.optStr(b.routing);
-  w.optStr(b.join);
-  w.value(b.assign);
-  w.optNum(b.timeoutMs);
-  w.optNum(b.maxVisits);
-  switch (b.type) {
-    case 'input':
-      w.value(b.fields);
-      return;
-    case 'output':
-      w.optStr(b.value);
-      return;
-    case 'transform':
-      w.str(b.expr);
-      return;
-    case 'composite':
-      w.value(b.inputMap);
-      w.optStr(childHash);
-      return;
-    case 'llm': {
-      w.str(b.provider);
-      w.str(b.model);
-      w.value(b.selection);
-      w.optStr(b.system);
-      const messages = b.messages;
-      w.count(messages.length);
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i] as (typeof messages)[number];
-        w.str(m.role);
-        w.str(m.content);
-      }
-      w.value(b.outputSchema);
-      w.optNum(b.temperature);
-      w.optNum(b.maxTokens);
-      w.optNum(b.topP);
-      w.value(b.stop);
-      w.value(b.recovery);
-      return;
-    }
-  }
 }
