@@ -11,14 +11,29 @@ import type {
 import { checkExprRefs, checkTemplate, type RefScope } from './expr-checks';
 import type { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
+import {
+  type BlockCommon,
+  CompiledCompositeRecord,
+  CompiledInputRecord,
+  CompiledLlmRecord,
+  CompiledMessageRecord,
+  CompiledOutputRecord,
+  CompiledTransformRecord,
+  type LlmParts,
+} from './records';
 import { resolveRecovery } from './recovery';
-import type { Block, GraphDocument, SubGraph } from './schema';
+import type { Block, GraphDocument, InputField, SubGraph } from './schema';
 import type { ParsedTemplate } from './template';
 
 type Where = { blockId?: string; transitionId?: string };
 
-/** A compiled block's version until the graph's hash is written (version.ts sets it then). */
-const PENDING = '';
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The (frozen) lists of a block that has none. */
+const NO_ASSIGN: CompiledAssign[] = Object.freeze([]) as unknown as CompiledAssign[];
+const NO_FIELDS: readonly InputField[] = Object.freeze([]);
+/** Only a placeholder in the scratch below (every LLM block sets its own). */
+const DEFAULT_RECOVERY = resolveRecovery(undefined, undefined);
 
 /** The (frozen) transition list of a block that has none. */
 const NONE: CompiledTransition[] = Object.freeze([]) as unknown as CompiledTransition[];
@@ -126,14 +141,46 @@ export function analyzeBlocks<O>(
   const p3: Path = ['blocks', 0, ''];
   const p4: Path = ['blocks', 0, '', ''];
   const p5: Path = ['blocks', 0, 'messages', 0, 'content'];
+  // Scratch, rewritten for each block: the records copy what they keep (records.ts), and a
+  // diagnostic copies `where` when it is added.
+  const where = { blockId: '' };
+  const llm: Writable<LlmParts> = {
+    provider: '',
+    model: '',
+    selection: undefined,
+    system: undefined,
+    messages: [],
+    outputSchema: undefined,
+    temperature: undefined,
+    maxTokens: undefined,
+    topP: undefined,
+    stop: undefined,
+    recovery: DEFAULT_RECOVERY,
+  };
+  const c: Writable<BlockCommon> = {
+    index: 0,
+    id: '',
+    name: '',
+    routing: 'first',
+    join: 'any',
+    joinAncestors: undefined,
+    outgoing: NONE,
+    elseTransition: undefined,
+    incoming: NONE,
+    assign: NO_ASSIGN,
+    timeoutMs: undefined,
+    maxVisits: 0,
+    spec: blocks[0] as Block,
+  };
   for (let i = 0; i < n; i++) {
     const b = blocks[i] as Block;
     p3[1] = i;
     p4[1] = i;
     p5[1] = i;
-    const where = { blockId: b.id };
-    const assign: CompiledAssign[] = [];
+    where.blockId = b.id;
+    let assign: CompiledAssign[] = NO_ASSIGN;
     if (b.assign) {
+      assign = [];
       p4[2] = 'assign';
       for (const varName of Object.keys(b.assign)) {
         p4[3] = varName;
@@ -150,84 +197,34 @@ export function analyzeBlocks<O>(
         if (expr) assign.push({ varName, reducer: v.reducer, expr });
       }
     }
-    const routing = b.routing ?? 'first';
-    const join = b.join ?? 'any';
-    const joinAncestors = b.join === 'all' ? withoutSelf(scope.topo.ancestorsOf(i), i) : undefined;
-    const outgoing = outgoingOf[i] as CompiledTransition[];
-    const elseTransition = elseOf[i];
-    const incoming = incomingOf[i] as CompiledTransition[];
-    const timeoutMs = b.timeoutMs ?? (b.type === 'llm' ? g.defaults?.timeoutMs : undefined);
-    const maxVisits = b.maxVisits ?? g.limits?.maxVisitsPerBlock ?? LIMITS.defaultMaxVisitsPerBlock;
-    // Each compiled block lists its fields in one order: the common ones, then its type's. The
-    // version is a plain data property, set before the graph is frozen (a lazy getter made the
-    // engine's reads slower).
+    c.index = i;
+    c.id = b.id;
+    c.name = b.name;
+    c.routing = b.routing ?? 'first';
+    c.join = b.join ?? 'any';
+    c.joinAncestors = b.join === 'all' ? withoutSelf(scope.topo.ancestorsOf(i), i) : undefined;
+    c.outgoing = outgoingOf[i] as CompiledTransition[];
+    c.elseTransition = elseOf[i];
+    c.incoming = incomingOf[i] as CompiledTransition[];
+    c.assign = assign;
+    c.timeoutMs = b.timeoutMs ?? (b.type === 'llm' ? g.defaults?.timeoutMs : undefined);
+    c.maxVisits = b.maxVisits ?? g.limits?.maxVisitsPerBlock ?? LIMITS.defaultMaxVisitsPerBlock;
+    c.spec = b;
     switch (b.type) {
       case 'input':
-        compiledBlocks.push({
-          index: i,
-          id: b.id,
-          name: b.name,
-          routing,
-          join,
-          joinAncestors,
-          outgoing,
-          elseTransition,
-          incoming,
-          assign,
-          timeoutMs,
-          maxVisits,
-          spec: b,
-          type: 'input',
-          fields: b.fields ?? [],
-          version: PENDING,
-        });
+        compiledBlocks.push(new CompiledInputRecord(c, b.fields ?? NO_FIELDS));
         break;
       case 'output': {
         p3[2] = 'value';
         const value =
           b.value !== undefined ? parseChecked(b.value, p3, i, false, where, scope, dc) : undefined;
-        compiledBlocks.push({
-          index: i,
-          id: b.id,
-          name: b.name,
-          routing,
-          join,
-          joinAncestors,
-          outgoing,
-          elseTransition,
-          incoming,
-          assign,
-          timeoutMs,
-          maxVisits,
-          spec: b,
-          type: 'output',
-          value,
-          version: PENDING,
-        });
+        compiledBlocks.push(new CompiledOutputRecord(c, value));
         break;
       }
       case 'transform': {
         p3[2] = 'expr';
         const expr = parseChecked(b.expr, p3, i, false, where, scope, dc);
-        if (expr)
-          compiledBlocks.push({
-            index: i,
-            id: b.id,
-            name: b.name,
-            routing,
-            join,
-            joinAncestors,
-            outgoing,
-            elseTransition,
-            incoming,
-            assign,
-            timeoutMs,
-            maxVisits,
-            spec: b,
-            type: 'transform',
-            expr,
-            version: PENDING,
-          });
+        if (expr) compiledBlocks.push(new CompiledTransformRecord(c, expr));
         break;
       }
       case 'llm': {
@@ -241,13 +238,14 @@ export function analyzeBlocks<O>(
         p3[2] = 'system';
         const system = b.system !== undefined ? checkPrompt(b.system, b, i, p3, where, scope, dc) : undefined;
         let ok = b.system === undefined || system !== undefined;
-        const messages: CompiledMessage[] = new Array(b.messages.length);
+        // A copy overwritten item by item (a slice has no allocation site: see records.ts).
+        const messages = b.messages.slice() as unknown as CompiledMessage[];
         for (let mi = 0; mi < b.messages.length; mi++) {
           const m = b.messages[mi] as (typeof b.messages)[number];
           p5[3] = mi;
           const template = checkPrompt(m.content, b, i, p5, where, scope, dc);
           if (!template) ok = false;
-          messages[mi] = { role: m.role, template: template as ParsedTemplate };
+          messages[mi] = new CompiledMessageRecord(m.role, template as ParsedTemplate);
         }
         if (b.outputSchema !== undefined) {
           p3[2] = 'outputSchema';
@@ -260,31 +258,18 @@ export function analyzeBlocks<O>(
           recovery = sharedRecovery;
         }
         if (ok) {
-          compiledBlocks.push({
-            index: i,
-            id: b.id,
-            name: b.name,
-            routing,
-            join,
-            joinAncestors,
-            outgoing,
-            elseTransition,
-            incoming,
-            assign,
-            timeoutMs,
-            maxVisits,
-            spec: b,
-            type: 'llm',
-            provider: b.provider,
-            model: b.model,
-            selection: b.selection,
-            system,
-            messages,
-            outputSchema: b.outputSchema,
-            params: { temperature: b.temperature, maxTokens: b.maxTokens, topP: b.topP, stop: b.stop },
-            recovery,
-            version: PENDING,
-          });
+          llm.provider = b.provider;
+          llm.model = b.model;
+          llm.selection = b.selection;
+          llm.system = system;
+          llm.messages = messages;
+          llm.outputSchema = b.outputSchema;
+          llm.temperature = b.temperature;
+          llm.maxTokens = b.maxTokens;
+          llm.topP = b.topP;
+          llm.stop = b.stop;
+          llm.recovery = recovery;
+          compiledBlocks.push(new CompiledLlmRecord(c, llm));
         }
         break;
       }
@@ -310,25 +295,7 @@ export function analyzeBlocks<O>(
         const child = analyzeChild(b.graph, dc.child(b.id, ['blocks', i, 'graph']), depth + 1, opts);
         if (child) {
           childHashes[i] = child.hash;
-          compiledBlocks.push({
-            index: i,
-            id: b.id,
-            name: b.name,
-            routing,
-            join,
-            joinAncestors,
-            outgoing,
-            elseTransition,
-            incoming,
-            assign,
-            timeoutMs,
-            maxVisits,
-            spec: b,
-            type: 'composite',
-            child,
-            inputMap,
-            version: PENDING,
-          });
+          compiledBlocks.push(new CompiledCompositeRecord(c, child, inputMap));
         }
         break;
       }

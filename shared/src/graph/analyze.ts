@@ -5,6 +5,7 @@ import { fastHash48, type Sha256Hex } from './hash';
 import type { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
 import { checkParallelWrites } from './parallel';
+import { CompiledTransitionRecord } from './records';
 import type { Block, GraphDocument, SubGraph, Transition } from './schema';
 import { computeTopology, reachableFrom } from './topology';
 import { graphHashBytes, hashEscapes } from './version';
@@ -236,6 +237,8 @@ export function analyzeGraph(
   // Transitions, compiled (their conditions parsed and checked).
   const compiledTransitions: CompiledTransition[] = new Array(validCount);
   const whenPath: (string | number)[] = ['transitions', 0, 'when'];
+  // Scratch: a diagnostic copies it when it is added.
+  const whenWhere = { transitionId: '' };
   for (let k = 0; k < validCount; k++) {
     const ti = validTi[k] as number;
     const from = validFrom[k] as number;
@@ -243,17 +246,18 @@ export function analyzeGraph(
     let when: CompiledTransition['when'];
     if (t.when !== undefined) {
       whenPath[1] = ti;
-      when = parseChecked(t.when, whenPath, from, false, { transitionId: t.id }, scope, dc);
+      whenWhere.transitionId = t.id;
+      when = parseChecked(t.when, whenPath, from, false, whenWhere, scope, dc);
     }
-    compiledTransitions[k] = {
-      index: k,
-      id: t.id,
+    compiledTransitions[k] = new CompiledTransitionRecord(
+      k,
+      t.id,
       from,
-      to: validTo[k] as number,
+      validTo[k] as number,
       when,
-      isElse: t.else === true,
-      conditionHash: t.else ? 'else' : t.when !== undefined ? fastHash48(t.when) : 'always',
-    };
+      t.else === true,
+      t.else ? 'else' : t.when !== undefined ? fastHash48(t.when) : 'always',
+    );
   }
 
   const { compiledBlocks, childHashes } = analyzeBlocks(

@@ -2,6 +2,7 @@ import { WalkerBase } from './fast-parse-base';
 import type { Rec } from './fast-parse-keys';
 import { miss } from './json-size';
 import { LIMITS } from './limits';
+import { ParsedMessage } from './records';
 import { ID_PATTERN } from './schema';
 
 /** The fast parser's small objects (see fast-parse.ts), each mirroring one zod schema in schema.ts. */
@@ -214,11 +215,14 @@ export class WalkerParts extends WalkerBase {
     const o = this.object(v);
     let x: number | undefined;
     let y: number | undefined;
+    let firstX = false;
     let n = 0;
     for (const k in o) {
       n++;
-      if (k === 'x') x = this.num(o[k], -Infinity, Infinity);
-      else if (k === 'y') y = this.num(o[k], -Infinity, Infinity);
+      if (k === 'x') {
+        x = this.num(o[k], -Infinity, Infinity);
+        if (n === 1) firstX = true;
+      } else if (k === 'y') y = this.num(o[k], -Infinity, Infinity);
       else {
         this.unknown(k, o[k]);
         continue;
@@ -227,12 +231,15 @@ export class WalkerParts extends WalkerBase {
     }
     this.closeSeen(n);
     if (x === undefined || y === undefined) return miss();
+    // Exactly {x, y} in that order (as almost every position is): the object itself is the result.
+    if (n === 2 && firstX) return o;
     return { x, y };
   }
 
   protected messages(v: unknown): Rec[] {
     const a = this.array(v, 0, LIMITS.maxMessages);
-    const out: Rec[] = new Array(a.length);
+    // A copy overwritten item by item (a slice has no allocation site: see records.ts).
+    const out = a.slice() as Rec[];
     for (let i = 0; i < a.length; i++) {
       const o = this.object(a[i]);
       let role: string | undefined;
@@ -250,7 +257,7 @@ export class WalkerParts extends WalkerBase {
       }
       this.closeSeen(n);
       if (role === undefined || content === undefined) return miss();
-      out[i] = { role, content };
+      out[i] = new ParsedMessage(role, content);
     }
     return out;
   }

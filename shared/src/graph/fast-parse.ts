@@ -2,6 +2,14 @@ import { BLOCK_KEYS, prototypesClean, type Rec } from './fast-parse-keys';
 import { DAY_MS, WalkerParts } from './fast-parse-parts';
 import { miss } from './json-size';
 import { LIMITS } from './limits';
+import {
+  ParsedCompositeBlock,
+  ParsedInputBlock,
+  ParsedLlmBlock,
+  ParsedOutputBlock,
+  ParsedTransformBlock,
+  ParsedTransition,
+} from './records';
 import type { GraphDocument } from './schema';
 
 /**
@@ -54,35 +62,6 @@ const LIMIT_BOUNDS = [1, 10_000_000, 1, 1_000_000, 1, DAY_MS];
 const BUDGET_KEYS = ['maxCostUsd', 'maxLatencyMs'];
 const BUDGET_BOUNDS = [0, Infinity, 0, Infinity];
 
-// The index of each block key (BLOCK_KEYS order); a key's bit is 1 << its index.
-enum I {
-  id,
-  name,
-  description,
-  position,
-  routing,
-  join,
-  assign,
-  timeoutMs,
-  maxVisits,
-  type,
-  fields,
-  value,
-  provider,
-  model,
-  selection,
-  system,
-  messages,
-  outputSchema,
-  temperature,
-  maxTokens,
-  topP,
-  stop,
-  recovery,
-  expr,
-  inputMap,
-  graph,
-}
 // One bit per block key (1 << its index), and the keys of each block type.
 enum K {
   id = 1 << 0,
@@ -232,14 +211,15 @@ class Walker extends WalkerParts {
     switch (k) {
       case 'blocks': {
         const a = this.array(x, 0, LIMITS.maxBlocks);
-        const blocks: Rec[] = new Array(a.length);
+        // Copies overwritten item by item (a slice has no allocation site: see records.ts).
+        const blocks = a.slice() as Rec[];
         for (let i = 0; i < a.length; i++) blocks[i] = this.block(a[i]);
         body.blocks = blocks;
         return true;
       }
       case 'transitions': {
         const a = this.array(x, 0, LIMITS.maxTransitions);
-        const transitions: Rec[] = new Array(a.length);
+        const transitions = a.slice() as Rec[];
         for (let i = 0; i < a.length; i++) transitions[i] = this.transition(a[i]);
         body.transitions = transitions;
         return true;
@@ -301,7 +281,7 @@ class Walker extends WalkerParts {
     if ((when === undefined && 'when' in o) || (isElse === undefined && 'else' in o)) return miss();
     if (label === undefined && 'label' in o) return miss();
     // Every transition has one shape (absent keys are undefined), as blocks of a type do.
-    return { id, from, to, when, else: isElse, label };
+    return new ParsedTransition(id, from, to, when, isElse, label);
   }
 
   /** A block: the discriminated union on `type`; each option has the common keys and its own. */
@@ -470,91 +450,20 @@ class Walker extends WalkerParts {
 /**
  * A parsed block: one object shape per block type, every key of the type present (undefined when
  * absent) in the schema's order, so that the compiler's many reads of blocks stay monomorphic
- * (blocks with different sets of keys made them megamorphic). `v` holds the values by key bit.
+ * (blocks with different sets of keys made them megamorphic). `v` holds the values by key index.
  */
 function blockOf(type: string, v: readonly unknown[]): Rec {
   switch (type) {
     case 'llm':
-      return {
-        id: v[I.id],
-        name: v[I.name],
-        description: v[I.description],
-        position: v[I.position],
-        routing: v[I.routing],
-        join: v[I.join],
-        assign: v[I.assign],
-        timeoutMs: v[I.timeoutMs],
-        maxVisits: v[I.maxVisits],
-        type,
-        provider: v[I.provider],
-        model: v[I.model],
-        selection: v[I.selection],
-        system: v[I.system],
-        messages: v[I.messages],
-        outputSchema: v[I.outputSchema],
-        temperature: v[I.temperature],
-        maxTokens: v[I.maxTokens],
-        topP: v[I.topP],
-        stop: v[I.stop],
-        recovery: v[I.recovery],
-      };
+      return new ParsedLlmBlock(v);
     case 'transform':
-      return {
-        id: v[I.id],
-        name: v[I.name],
-        description: v[I.description],
-        position: v[I.position],
-        routing: v[I.routing],
-        join: v[I.join],
-        assign: v[I.assign],
-        timeoutMs: v[I.timeoutMs],
-        maxVisits: v[I.maxVisits],
-        type,
-        expr: v[I.expr],
-      };
+      return new ParsedTransformBlock(v);
     case 'input':
-      return {
-        id: v[I.id],
-        name: v[I.name],
-        description: v[I.description],
-        position: v[I.position],
-        routing: v[I.routing],
-        join: v[I.join],
-        assign: v[I.assign],
-        timeoutMs: v[I.timeoutMs],
-        maxVisits: v[I.maxVisits],
-        type,
-        fields: v[I.fields],
-      };
+      return new ParsedInputBlock(v);
     case 'output':
-      return {
-        id: v[I.id],
-        name: v[I.name],
-        description: v[I.description],
-        position: v[I.position],
-        routing: v[I.routing],
-        join: v[I.join],
-        assign: v[I.assign],
-        timeoutMs: v[I.timeoutMs],
-        maxVisits: v[I.maxVisits],
-        type,
-        value: v[I.value],
-      };
+      return new ParsedOutputBlock(v);
     default:
-      return {
-        id: v[I.id],
-        name: v[I.name],
-        description: v[I.description],
-        position: v[I.position],
-        routing: v[I.routing],
-        join: v[I.join],
-        assign: v[I.assign],
-        timeoutMs: v[I.timeoutMs],
-        maxVisits: v[I.maxVisits],
-        type,
-        inputMap: v[I.inputMap],
-        graph: v[I.graph],
-      };
+      return new ParsedCompositeBlock(v);
   }
 }
 

@@ -4,6 +4,8 @@
  * compile time into literal parts and paths.
  */
 
+import { ParsedTemplateRecord, TemplatePathRecord } from './records';
+
 export interface TemplatePath {
   readonly root: string;
   /** Segments after the root: property names or array indexes. */
@@ -61,7 +63,10 @@ export function parseTemplate(text: string): TemplateParseOutcome {
     paths[pathCount++] = parsed;
     i = close + 2;
   }
-  return { ok: true, template: { parts: parts.slice(0, partCount), paths: paths.slice(0, pathCount) } };
+  return {
+    ok: true,
+    template: new ParsedTemplateRecord(parts.slice(0, partCount), paths.slice(0, pathCount)),
+  };
 }
 
 /** What String.prototype.trim removes, for the characters a path can sit between. */
@@ -127,8 +132,7 @@ function parsePath(text: string, start: number, end: number): TemplatePath | und
       j = k + 1;
     } else return undefined;
   }
-  const segs = count === 1 ? [segments[0] as string | number] : segments.slice(0, count);
-  return { root, segments: segs, text: text.slice(start, end) };
+  return new TemplatePathRecord(root, segments.slice(0, count), text.slice(start, end));
 }
 
 /** Reads a path from a value; undefined when any step is missing. Own properties only. */
