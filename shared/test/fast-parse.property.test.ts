@@ -135,7 +135,7 @@ function escapesOf(g: GraphDocument): number {
   // No compiled blocks: stand-ins take the versions (and write no resolved recovery, which is
   // not counted anyway).
   const standIns = g.blocks.map(() => ({}) as CompiledBlock);
-  graphHashBytes(g, [], index, standIns, true);
+  graphHashBytes(g, [], index, standIns, [], true);
   return hashEscapes();
 }
 

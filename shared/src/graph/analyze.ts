@@ -39,12 +39,20 @@ export function analyzeGraph(
   const blockIndex = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const b = blocks[i] as Block;
-    if (blockIndex.has(b.id)) {
+    // One look-up per block: an id seen before leaves the size as it was (and gets its first
+    // block's index back).
+    const size = blockIndex.size;
+    blockIndex.set(b.id, i);
+    if (blockIndex.size === size) {
+      blockIndex.set(
+        b.id,
+        blocks.findIndex((x) => x.id === b.id),
+      );
       dc.add('duplicate_block_id', `Two blocks have the id "${b.id}": give each block its own id.`, {
         path: ['blocks', i, 'id'],
         blockId: b.id,
       });
-    } else blockIndex.set(b.id, i);
+    }
   }
 
   // Transitions. The valid ones (both ends known) are kept as three parallel lists.
@@ -58,13 +66,14 @@ export function analyzeGraph(
   let validCount = 0;
   for (let ti = 0; ti < transitions.length; ti++) {
     const t = transitions[ti] as Transition;
-    if (transitionIds.has(t.id)) {
+    const idCount = transitionIds.size;
+    transitionIds.add(t.id);
+    if (transitionIds.size === idCount) {
       dc.add('duplicate_transition_id', `Two transitions have the id "${t.id}": give each its own id.`, {
         path: ['transitions', ti],
         transitionId: t.id,
       });
     }
-    transitionIds.add(t.id);
     const from = blockIndex.get(t.from);
     const to = blockIndex.get(t.to);
     if (from === undefined) {
@@ -277,7 +286,9 @@ export function analyzeGraph(
     return undefined;
   const keep = depth === 0 ? opts.keep : undefined;
   // Sets the block versions too.
-  const hash = opts.sha256(graphHashBytes(g, childHashes, blockIndex, compiledBlocks, keep !== undefined));
+  const hash = opts.sha256(
+    graphHashBytes(g, childHashes, blockIndex, compiledBlocks, compiledTransitions, keep !== undefined),
+  );
   if (keep) keep.escapes = hashEscapes();
   const compiled: CompiledGraph = {
     hash,
@@ -300,8 +311,9 @@ export function analyzeGraph(
   // Frozen so that a cached compiled graph cannot be changed by a run that holds it.
   for (const t of compiledTransitions) Object.freeze(t);
   for (const b of compiledBlocks) {
-    Object.freeze(b.outgoing);
-    Object.freeze(b.incoming);
+    // The shared empty list is frozen already.
+    if (b.outgoing.length > 0) Object.freeze(b.outgoing);
+    if (b.incoming.length > 0) Object.freeze(b.incoming);
     Object.freeze(b);
   }
   Object.freeze(compiledBlocks);

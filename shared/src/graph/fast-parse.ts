@@ -361,7 +361,8 @@ class Walker extends WalkerParts {
     const required = requiredOf(type);
     if ((seen & required) !== required) return miss();
     const out = blockOf(type as string, values);
-    values.fill(undefined);
+    // Clears what this block set, for the next block at this depth.
+    for (let rest = seen; rest !== 0; rest &= rest - 1) values[31 - Math.clz32(rest & -rest)] = undefined;
     this.blockDepth--;
     return out;
   }

@@ -1,4 +1,9 @@
-import { type CompiledBlock, DEFAULT_RETRY, type ResolvedRecovery } from './compiled';
+import {
+  type CompiledBlock,
+  type CompiledTransition,
+  DEFAULT_RETRY,
+  type ResolvedRecovery,
+} from './compiled';
 import { HashWriter } from './hash-writer';
 import { HashTag } from './hash64';
 import { LIMITS } from './limits';
@@ -128,6 +133,7 @@ export function graphHashBytes(
   childHashes: readonly (string | undefined)[],
   blockIndex: ReadonlyMap<string, number>,
   compiledBlocks: readonly CompiledBlock[],
+  compiledTransitions: readonly CompiledTransition[],
   countEscapes = false,
 ): Uint8Array {
   const w = writer;
@@ -162,8 +168,10 @@ export function graphHashBytes(
   for (let i = 0; i < transitions.length; i++) {
     const t = transitions[i] as Transition;
     w.str(t.id);
-    writeEnd(w, t.from, blockIndex);
-    writeEnd(w, t.to, blockIndex);
+    // A compiled graph has every transition compiled, in order, with its ends' indexes.
+    const c = compiledTransitions[i];
+    writeEnd(w, t.from, c === undefined ? blockIndex.get(t.from) : c.from);
+    writeEnd(w, t.to, c === undefined ? blockIndex.get(t.to) : c.to);
     w.optStr(t.when);
     w.unit(t.else === undefined ? HashTag.Absent : t.else ? HashTag.True : HashTag.False);
     w.optStr(t.label);
@@ -172,8 +180,7 @@ export function graphHashBytes(
 }
 
 /** A transition's end: the block's index, or (in a graph that does not compile) the text itself. */
-function writeEnd(w: HashWriter, id: string, blockIndex: ReadonlyMap<string, number>): void {
-  const at = blockIndex.get(id);
+function writeEnd(w: HashWriter, id: string, at: number | undefined): void {
   if (at === undefined) w.optStr(id);
   else {
     w.unit(HashTag.Number);
