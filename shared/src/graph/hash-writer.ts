@@ -1,16 +1,17 @@
 import { finish64, HashTag, sortedKeys } from './hash64';
 
 /**
- * Writes what a graph's content hash is taken over as a stream of 32-bit units, field by field,
- * with no intermediate text: a JSON text of the same fields took longer to build than the SHA-256
- * over it. The units are those Hash64 (hash64.ts) consumes: every value is tagged and every string
- * and list carries its length, so the stream is injective (two different field sequences never
- * give the same units). A block's behaviour is one run of units, and its version is the Hash64 of
- * that run (hashFrom): the graph hash and the block versions are written in one pass.
+ * Writes what a graph's content hash is taken over as bytes, field by field, with no intermediate
+ * text: a JSON text of the same fields took longer to build than the SHA-256 over it. Every value
+ * is tagged and every string and list carries its length, so the bytes are injective (two
+ * different field sequences never give the same bytes). Units (tags, lengths, numbers' halves)
+ * are 4 bytes, little-endian; a string's UTF-16 units are one byte each below 0x80, three
+ * otherwise (the first >= 0x80), lone surrogates kept as they are (UTF-8 would replace them and
+ * let two different prompts hash alike).
  *
- * Strings are written as their UTF-16 units, two to a 32-bit unit (lone surrogates kept as they
- * are: UTF-8 would replace them and let two different prompts hash alike). SHA-256 reads the units'
- * bytes in the platform's order: little-endian on every engine Graphwright runs on.
+ * Between beginVersion and endVersion the same values also feed Hash64's two lanes (hash64.ts)
+ * as the 32-bit units block versions have always been hashed from (a string's UTF-16 units two at
+ * a time): a block's version comes out of the same pass, and stays what it was.
  */
 const f64 = new Float64Array(1);
 const f64Units = new Uint32Array(f64.buffer);
@@ -19,8 +20,12 @@ const SHORT_ESCAPE = new Uint8Array(32);
 for (const c of [8, 9, 10, 12, 13]) SHORT_ESCAPE[c] = 1;
 
 export class HashWriter {
-  private buf = new Uint32Array(1 << 14);
+  private buf = new Uint8Array(1 << 16);
   private at = 0;
+  /** Hash64's lanes while a version is being written. */
+  private mixing = false;
+  private h1 = 0;
+  private h2 = 0;
   /**
    * How many characters JSON.stringify's escapes would add to the strings written since reset()
    * (the document's exact size is read off it; see validate.ts), while `counting` is set.
@@ -33,64 +38,81 @@ export class HashWriter {
     this.at = 0;
     this.escapes = 0;
     this.counting = countEscapes;
+    this.mixing = false;
   }
 
-  /** The units written since reset(), as bytes: a view, valid until the next write. */
+  /** The bytes written since reset(): a view, valid until the next write. */
   bytes(): Uint8Array {
-    return new Uint8Array(this.buf.buffer, 0, this.at * 4);
+    return this.buf.subarray(0, this.at);
   }
 
-  /** Where the next unit goes (for hashFrom). */
-  get position(): number {
-    return this.at;
+  /** From here on the values also feed a block version's hash, seeded with `seed`. */
+  beginVersion(seed: number): void {
+    this.h1 = 0x811c9dc5 ^ seed;
+    this.h2 = 0x01000193;
+    this.mixing = true;
   }
 
-  /** Hash64 of the units from `from` on, seeded with `seed`: what Hash64 gives for the same units. */
-  hashFrom(seed: number, from: number): string {
-    const b = this.buf;
-    let h1 = 0x811c9dc5 ^ seed;
-    let h2 = 0x01000193;
-    for (let i = from; i < this.at; i++) {
-      const c = b[i] as number;
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
-    }
-    return finish64(h1, h2);
+  /** The version hashed since beginVersion, as 16 hex characters. */
+  endVersion(): string {
+    this.mixing = false;
+    return finish64(this.h1, this.h2);
   }
 
-  private room(n: number): Uint32Array {
+  private room(n: number): Uint8Array {
     if (this.at + n > this.buf.length) {
-      const grown = new Uint32Array(Math.max(this.buf.length * 2, this.at + n));
+      const grown = new Uint8Array(Math.max(this.buf.length * 2, this.at + n));
       grown.set(this.buf.subarray(0, this.at));
       this.buf = grown;
     }
     return this.buf;
   }
 
+  /** One 32-bit unit: a tag, a length, a count or half a number. */
   unit(c: number): void {
-    this.room(1)[this.at++] = c;
+    const b = this.room(4);
+    const p = this.at;
+    b[p] = c;
+    b[p + 1] = c >>> 8;
+    b[p + 2] = c >>> 16;
+    b[p + 3] = c >>> 24;
+    this.at = p + 4;
+    if (this.mixing) {
+      const h1 = Math.imul(this.h1 ^ c, 0x01000193);
+      this.h1 = h1;
+      this.h2 = Math.imul(this.h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
+    }
   }
 
-  /** A string: its length, then its UTF-16 units in pairs (as Hash64.str). */
+  /** A string: its length, then its UTF-16 units (fed to a version two at a time, as Hash64.str). */
   str(s: string): void {
     const n = s.length;
-    const b = this.room(2 + (n >>> 1));
+    this.unit(n);
+    const b = this.room(3 * n);
+    const mixing = this.mixing;
+    let h1 = this.h1;
+    let h2 = this.h2;
     let p = this.at;
-    b[p++] = n;
     let escapes = 0;
-    let i = 0;
-    for (; i + 1 < n; i += 2) {
+    for (let i = 0; i < n; i += 2) {
       const c0 = s.charCodeAt(i);
-      const c1 = s.charCodeAt(i + 1);
-      b[p++] = c0 | (c1 << 16);
+      const paired = i + 1 < n;
+      const c1 = paired ? s.charCodeAt(i + 1) : 0;
+      if (mixing) {
+        const c = paired ? c0 | (c1 << 16) : c0;
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
+      }
+      if (c0 < 0x80) b[p++] = c0;
+      else p = writeWide(b, p, c0);
       if (c0 < 0x20 || c0 === 34 || c0 === 92 || c0 >= 0xd800) escapes += escapeAt(s, i, c0);
+      if (!paired) break;
+      if (c1 < 0x80) b[p++] = c1;
+      else p = writeWide(b, p, c1);
       if (c1 < 0x20 || c1 === 34 || c1 === 92 || c1 >= 0xd800) escapes += escapeAt(s, i + 1, c1);
     }
-    if (i < n) {
-      const c = s.charCodeAt(i);
-      b[p++] = c;
-      if (c < 0x20 || c === 34 || c === 92 || c >= 0xd800) escapes += escapeAt(s, i, c);
-    }
+    this.h1 = h1;
+    this.h2 = h2;
     this.at = p;
     if (this.counting) this.escapes += escapes;
   }
@@ -111,12 +133,9 @@ export class HashWriter {
       return;
     }
     f64[0] = x === 0 ? 0 : x;
-    const b = this.room(3);
-    const p = this.at;
-    b[p] = HashTag.Number;
-    b[p + 1] = f64Units[0] as number;
-    b[p + 2] = f64Units[1] as number;
-    this.at = p + 3;
+    this.unit(HashTag.Number);
+    this.unit(f64Units[0] as number);
+    this.unit(f64Units[1] as number);
   }
 
   optNum(x: number | undefined): void {
@@ -170,6 +189,14 @@ export class HashWriter {
     if (v === undefined) this.unit(HashTag.Absent);
     else this.json(v);
   }
+}
+
+/** A UTF-16 unit >= 0x80 as three bytes, the first >= 0x80 (so none reads as a one-byte unit). */
+function writeWide(b: Uint8Array, p: number, c: number): number {
+  b[p] = 0x80 | (c >>> 12);
+  b[p + 1] = 0x80 | ((c >>> 6) & 0x3f);
+  b[p + 2] = 0x80 | (c & 0x3f);
+  return p + 3;
 }
 
 /**

@@ -10,10 +10,10 @@ import { LIMITS } from './limits';
 import type { Block, GraphDocument, SubGraph, Transition } from './schema';
 
 /*
- * The graph hash is a SHA-256 over a stream of units written field by field (hash-writer.ts): the
- * graph's settings, one row per block (wiring and behaviour, no position or description) and one
- * per transition. Each row holds its block's behaviour as one run of units, and the block's version
- * is the 64-bit Hash64 of that run: both come out of one pass, once the graph has no errors.
+ * The graph hash is a SHA-256 over bytes written field by field (hash-writer.ts): the graph's
+ * settings, one row per block (wiring and behaviour, no position or description) and one per
+ * transition. Each row holds its block's behaviour, which also feeds the block's 64-bit version
+ * hash as it is written: both come out of one pass, once the graph has no errors.
  */
 
 /** The seed of each block type's version (a version never equals another type's). */
@@ -25,6 +25,14 @@ enum BlockTag {
   Composite = 105,
 }
 
+const SEED = {
+  input: BlockTag.Input,
+  output: BlockTag.Output,
+  transform: BlockTag.Transform,
+  llm: BlockTag.Llm,
+  composite: BlockTag.Composite,
+} as const;
+
 /**
  * Writes what a block's version covers and returns the version: everything that changes what the
  * block does (model, prompts, output schema, parameters, recovery, timeout, expression), nothing
@@ -34,17 +42,17 @@ enum BlockTag {
  * still match it.
  */
 function writeBehaviour(w: HashWriter, b: Block, c: CompiledBlock, childHash: string | undefined): string {
-  const from = w.position;
+  w.beginVersion(SEED[b.type]);
   switch (b.type) {
     case 'input':
       w.json(b.fields ?? []);
-      return w.hashFrom(BlockTag.Input, from);
+      return w.endVersion();
     case 'output':
       w.optStr(b.value);
-      return w.hashFrom(BlockTag.Output, from);
+      return w.endVersion();
     case 'transform':
       w.str(b.expr);
-      return w.hashFrom(BlockTag.Transform, from);
+      return w.endVersion();
     case 'llm': {
       w.str(b.provider);
       w.str(b.model);
@@ -65,12 +73,12 @@ function writeBehaviour(w: HashWriter, b: Block, c: CompiledBlock, childHash: st
       if (c.type === 'llm') writeRecovery(w, c.recovery);
       else w.unit(0);
       w.optNum(c.timeoutMs);
-      return w.hashFrom(BlockTag.Llm, from);
+      return w.endVersion();
     }
     case 'composite':
       w.json(b.inputMap ?? null);
       w.optStr(childHash);
-      return w.hashFrom(BlockTag.Composite, from);
+      return w.endVersion();
   }
 }
 
@@ -105,7 +113,7 @@ const BUILT_IN = JSON.stringify([
 ]);
 
 /** Changed whenever the layout below changes, so that an old and a new layout never meet. */
-const LAYOUT = 'graph-hash/2';
+const LAYOUT = 'graph-hash/3';
 
 const writer = new HashWriter();
 const EMPTY = Object.freeze({});
@@ -114,7 +122,7 @@ const EMPTY = Object.freeze({});
 const TYPE_UNIT = { input: 1, output: 2, transform: 3, llm: 4, composite: 5 } as const;
 
 /**
- * Writes the units the graph's content hash is taken over, and sets each compiled block's version
+ * Writes the bytes the graph's content hash is taken over, and sets each compiled block's version
  * (compiledBlocks[i] is block i: the graph has no errors). Covered: everything that affects
  * execution (the graph's settings, every block's wiring and behaviour, the transitions, the
  * built-in defaults), not positions and descriptions. `childHashes[i]` is the hash of composite
