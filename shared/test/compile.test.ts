@@ -177,6 +177,25 @@ describe('fast hashes', () => {
       { numRuns: 2_000, seed: 9 },
     );
   });
+
+  it('gives each compiled transition fastHash48 of its condition (as branch statistics recorded it)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }), (text) => {
+        // Any text works as a string literal in a condition; the hash is of the condition's text.
+        const when = `out.classify.label == ${JSON.stringify(text)}`;
+        const doc = baseDoc();
+        const t2 = doc.transitions.find((t) => t.id === 't2');
+        if (!t2) throw new Error('fixture changed');
+        t2.when = when;
+        const g = compile(doc);
+        for (const t of g.transitions) {
+          const spec = doc.transitions.find((d) => d.id === t.id);
+          expect(t.conditionHash).toBe(spec?.else ? 'else' : spec?.when ? fastHash48(spec.when) : 'always');
+        }
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
 });
 
 describe('template parsing', () => {

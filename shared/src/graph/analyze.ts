@@ -1,7 +1,7 @@
 import { analyzeBlocks, parseChecked } from './analyze-blocks';
 import { initialFor } from './analyze-helpers';
 import type { CompiledGraph, CompiledTransition, CompiledVar } from './compiled';
-import { fastHash48, type Sha256Hex } from './hash';
+import type { Sha256Hex } from './hash';
 import type { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
 import { checkParallelWrites } from './parallel';
@@ -265,7 +265,8 @@ export function analyzeGraph(
       validTo[k] as number,
       when,
       t.else === true,
-      t.else ? 'else' : t.when !== undefined ? fastHash48(t.when) : 'always',
+      // A condition's hash is set as the graph's hash is written (version.ts).
+      t.else ? 'else' : t.when !== undefined ? '' : 'always',
     );
   }
 

@@ -15,9 +15,14 @@ import { finish64, HashTag, sortedKeys } from './hash64';
  */
 const f64 = new Float64Array(1);
 const f64Units = new Uint32Array(f64.buffer);
-/** The control characters JSON writes with a one-letter escape (\b \t \n \f \r); the rest as \u00XX. */
-const SHORT_ESCAPE = new Uint8Array(32);
-for (const c of [8, 9, 10, 12, 13]) SHORT_ESCAPE[c] = 1;
+/**
+ * The characters JSON.stringify adds to each ASCII character: 1 for " and \ and the control
+ * characters with a one-letter escape (\b \t \n \f \r), 5 for the other control characters
+ * (\u00XX), none for the rest.
+ */
+const ASCII_ESCAPES = new Uint8Array(128);
+for (let c = 0; c < 0x20; c++) ASCII_ESCAPES[c] = 5;
+for (const c of [8, 9, 10, 12, 13, 34, 92]) ASCII_ESCAPES[c] = 1;
 
 export class HashWriter {
   private buf = new Uint8Array(1 << 16);
@@ -86,8 +91,25 @@ export class HashWriter {
 
   /** A string: its length, then its UTF-16 units (fed to a version two at a time, as Hash64.str). */
   str(s: string): void {
+    this.unit(s.length);
+    this.chars(s);
+  }
+
+  /**
+   * A string, as str() writes it, returning its fastHash64 (hash.ts: seeded with the length, then
+   * the units two at a time) from the same pass. Not inside a version.
+   */
+  strHash64(s: string): string {
+    this.unit(s.length);
+    this.h1 = 0x811c9dc5 ^ s.length;
+    this.h2 = 0x01000193;
+    this.mixing = true;
+    this.chars(s);
+    return this.endVersion();
+  }
+
+  private chars(s: string): void {
     const n = s.length;
-    this.unit(n);
     const b = this.room(3 * n);
     const mixing = this.mixing;
     let h1 = this.h1;
@@ -103,13 +125,21 @@ export class HashWriter {
         h1 = Math.imul(h1 ^ c, 0x01000193);
         h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
       }
-      if (c0 < 0x80) b[p++] = c0;
-      else p = writeWide(b, p, c0);
-      if (c0 < 0x20 || c0 === 34 || c0 === 92 || c0 >= 0xd800) escapes += escapeAt(s, i, c0);
+      if (c0 < 0x80) {
+        b[p++] = c0;
+        escapes += ASCII_ESCAPES[c0] as number;
+      } else {
+        p = writeWide(b, p, c0);
+        if (c0 >= 0xd800) escapes += surrogateEscapes(s, i, c0);
+      }
       if (!paired) break;
-      if (c1 < 0x80) b[p++] = c1;
-      else p = writeWide(b, p, c1);
-      if (c1 < 0x20 || c1 === 34 || c1 === 92 || c1 >= 0xd800) escapes += escapeAt(s, i + 1, c1);
+      if (c1 < 0x80) {
+        b[p++] = c1;
+        escapes += ASCII_ESCAPES[c1] as number;
+      } else {
+        p = writeWide(b, p, c1);
+        if (c1 >= 0xd800) escapes += surrogateEscapes(s, i + 1, c1);
+      }
     }
     this.h1 = h1;
     this.h2 = h2;
@@ -200,12 +230,10 @@ function writeWide(b: Uint8Array, p: number, c: number): number {
 }
 
 /**
- * The characters JSON.stringify adds for the unit c at s[i]: 1 for " \ and \b \t \n \f \r, 5 for
- * other control characters (\u00XX) and lone surrogates, 0 otherwise.
+ * The characters JSON.stringify adds to a lone surrogate (written as \uXXXX): 5; a unit of a pair
+ * (or any other unit >= 0xd800) adds none.
  */
-function escapeAt(s: string, i: number, c: number): number {
-  if (c < 0x20) return SHORT_ESCAPE[c] === 1 ? 1 : 5;
-  if (c === 34 || c === 92) return 1;
+function surrogateEscapes(s: string, i: number, c: number): number {
   if (c <= 0xdbff) return (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 0 : 5;
   if (c <= 0xdfff) return (s.charCodeAt(i - 1) & 0xfc00) === 0xd800 ? 0 : 5;
   return 0;

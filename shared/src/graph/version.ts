@@ -180,7 +180,13 @@ export function graphHashBytes(
     const c = compiledTransitions[i];
     writeEnd(w, t.from, c === undefined ? blockIndex.get(t.from) : c.from);
     writeEnd(w, t.to, c === undefined ? blockIndex.get(t.to) : c.to);
-    w.optStr(t.when);
+    if (t.when === undefined) w.unit(HashTag.Absent);
+    else {
+      w.unit(HashTag.String);
+      const h = w.strHash64(t.when);
+      // The condition's hash (branch statistics are kept by it): fastHash48 of its text.
+      if (c !== undefined) (c as { conditionHash: string }).conditionHash = h.slice(0, 12);
+    }
     w.unit(t.else === undefined ? HashTag.Absent : t.else ? HashTag.True : HashTag.False);
     w.optStr(t.label);
   }
