@@ -37,6 +37,8 @@ export class HashWriter {
    */
   escapes = 0;
   counting = false;
+  /** While set, values feed only the version being written: no bytes, no escapes counted. */
+  versionOnly = false;
 
   /** Starts a new stream (the buffer is kept: one writer serves every compile). */
   reset(countEscapes: boolean): void {
@@ -44,6 +46,7 @@ export class HashWriter {
     this.escapes = 0;
     this.counting = countEscapes;
     this.mixing = false;
+    this.versionOnly = false;
   }
 
   /** The bytes written since reset(): a view, valid until the next write. */
@@ -75,13 +78,15 @@ export class HashWriter {
 
   /** One 32-bit unit: a tag, a length, a count or half a number. */
   unit(c: number): void {
-    const b = this.room(4);
-    const p = this.at;
-    b[p] = c;
-    b[p + 1] = c >>> 8;
-    b[p + 2] = c >>> 16;
-    b[p + 3] = c >>> 24;
-    this.at = p + 4;
+    if (!this.versionOnly) {
+      const b = this.room(4);
+      const p = this.at;
+      b[p] = c;
+      b[p + 1] = c >>> 8;
+      b[p + 2] = c >>> 16;
+      b[p + 3] = c >>> 24;
+      this.at = p + 4;
+    }
     if (this.mixing) {
       const h1 = Math.imul(this.h1 ^ c, 0x01000193);
       this.h1 = h1;
@@ -92,7 +97,19 @@ export class HashWriter {
   /** A string: its length, then its UTF-16 units (fed to a version two at a time, as Hash64.str). */
   str(s: string): void {
     this.unit(s.length);
-    this.chars(s);
+    if (this.versionOnly) this.mixChars(s);
+    else this.chars(s);
+  }
+
+  /** A string's UTF-16 units, two at a time, into the version only. */
+  private mixChars(s: string): void {
+    const n = s.length;
+    for (let i = 0; i < n; i += 2) {
+      const c = i + 1 < n ? s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16) : s.charCodeAt(i);
+      const h1 = Math.imul(this.h1 ^ c, 0x01000193);
+      this.h1 = h1;
+      this.h2 = Math.imul(this.h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
+    }
   }
 
   /**

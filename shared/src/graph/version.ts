@@ -70,9 +70,12 @@ function writeBehaviour(w: HashWriter, b: Block, c: CompiledBlock, childHash: st
       w.optNum(b.maxTokens);
       w.optNum(b.topP);
       w.json(b.stop ?? null);
-      if (c.type === 'llm') writeRecovery(w, c.recovery);
-      else w.unit(0);
-      w.optNum(c.timeoutMs);
+      if (c.type === 'llm') writeResolved(w, c.recovery, c.timeoutMs);
+      else {
+        // Stand-ins (tests) have no resolved recovery.
+        w.unit(0);
+        w.optNum(c.timeoutMs);
+      }
       return w.endVersion();
     }
     case 'composite':
@@ -82,11 +85,13 @@ function writeBehaviour(w: HashWriter, b: Block, c: CompiledBlock, childHash: st
   }
 }
 
-function writeRecovery(w: HashWriter, r: ResolvedRecovery): void {
-  // Its strings are the block's own recovery or the graph defaults', both written (and their
-  // escapes counted) elsewhere in the stream.
-  const counting = w.counting;
-  w.counting = false;
+/**
+ * The resolved recovery and timeout: they come from the block's own settings and the graph
+ * defaults, both written elsewhere in the stream, so they feed only the version (no bytes, no
+ * escapes counted).
+ */
+function writeResolved(w: HashWriter, r: ResolvedRecovery, timeoutMs: number | undefined): void {
+  w.versionOnly = true;
   const t = r.retry;
   w.unit(1);
   w.num(t.maxAttempts);
@@ -102,7 +107,8 @@ function writeRecovery(w: HashWriter, r: ResolvedRecovery): void {
     w.str(m.model);
   }
   w.num(r.repairAttempts);
-  w.counting = counting;
+  w.optNum(timeoutMs);
+  w.versionOnly = false;
 }
 
 /** The built-in defaults a compiled graph falls back to: they change what a graph does too. */
