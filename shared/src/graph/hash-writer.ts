@@ -5,9 +5,9 @@ import { finish64, HashTag, sortedKeys } from './hash64';
  * text: a JSON text of the same fields took longer to build than the SHA-256 over it. Every value
  * is tagged and every string and list carries its length, so the bytes are injective (two
  * different field sequences never give the same bytes). Units (tags, lengths, numbers' halves)
- * are 4 bytes, little-endian; a string's UTF-16 units are one byte each below 0x80, three
- * otherwise (the first >= 0x80), lone surrogates kept as they are (UTF-8 would replace them and
- * let two different prompts hash alike).
+ * are unsigned LEB128 (one byte for most); a string's UTF-16 units are one byte each below 0x80,
+ * three otherwise (the first >= 0x80), lone surrogates kept as they are (UTF-8 would replace them
+ * and let two different prompts hash alike).
  *
  * Between beginVersion and endVersion the same values also feed Hash64's two lanes (hash64.ts)
  * as the 32-bit units block versions have always been hashed from (a string's UTF-16 units two at
@@ -79,13 +79,16 @@ export class HashWriter {
   /** One 32-bit unit: a tag, a length, a count or half a number. */
   unit(c: number): void {
     if (!this.versionOnly) {
-      const b = this.room(4);
-      const p = this.at;
-      b[p] = c;
-      b[p + 1] = c >>> 8;
-      b[p + 2] = c >>> 16;
-      b[p + 3] = c >>> 24;
-      this.at = p + 4;
+      // LEB128: most units (tags, lengths) take one byte.
+      const b = this.room(5);
+      let p = this.at;
+      let v = c >>> 0;
+      while (v >= 0x80) {
+        b[p++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      b[p++] = v;
+      this.at = p;
     }
     if (this.mixing) {
       const h1 = Math.imul(this.h1 ^ c, 0x01000193);
