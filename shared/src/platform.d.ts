@@ -22,7 +22,6 @@ declare global {
   var AbortController: { prototype: AbortController; new (): AbortController };
   interface TextEncoder {
     encode(input?: string): Uint8Array;
-    encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
   }
   var TextEncoder: { prototype: TextEncoder; new (): TextEncoder };
   var structuredClone: <T>(value: T) => T;

@@ -53,7 +53,7 @@ export class CompileCache {
     const hit = this.get(hash);
     if (hit) return hit;
     const result = this.compile(loadDoc());
-    // A version stored before the hash text last changed keeps the hash it was saved with: file the
+    // A version stored before the hash layout last changed keeps the hash it was saved with: file the
     // compiled graph under that key too, so such a version is still compiled once, not every run.
     if (result.compiled && result.compiled.hash !== hash) this.put(result.compiled, hash);
     return result;
