@@ -136,30 +136,35 @@ export class HashWriter {
     let h2 = this.h2;
     let p = this.at;
     let escapes = 0;
-    for (let i = 0; i < n; i += 2) {
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
       const c0 = s.charCodeAt(i);
-      const paired = i + 1 < n;
-      const c1 = paired ? s.charCodeAt(i + 1) : 0;
+      const c1 = s.charCodeAt(i + 1);
       if (mixing) {
-        const c = paired ? c0 | (c1 << 16) : c0;
+        const c = c0 | (c1 << 16);
         h1 = Math.imul(h1 ^ c, 0x01000193);
         h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
       }
-      if (c0 < 0x80) {
-        b[p++] = c0;
-        escapes += ASCII_ESCAPES[c0] as number;
+      if ((c0 | c1) < 0x80) {
+        // Both ASCII (the common case): one test for the pair.
+        b[p] = c0;
+        b[p + 1] = c1;
+        p += 2;
+        escapes += (ASCII_ESCAPES[c0] as number) + (ASCII_ESCAPES[c1] as number);
       } else {
-        p = writeWide(b, p, c0);
-        if (c0 >= 0xd800) escapes += surrogateEscapes(s, i, c0);
+        p = writeUnit(b, p, c0);
+        p = writeUnit(b, p, c1);
+        escapes += escapesOf(s, i, c0) + escapesOf(s, i + 1, c1);
       }
-      if (!paired) break;
-      if (c1 < 0x80) {
-        b[p++] = c1;
-        escapes += ASCII_ESCAPES[c1] as number;
-      } else {
-        p = writeWide(b, p, c1);
-        if (c1 >= 0xd800) escapes += surrogateEscapes(s, i + 1, c1);
+    }
+    if (i < n) {
+      const c = s.charCodeAt(i);
+      if (mixing) {
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
       }
+      p = writeUnit(b, p, c);
+      escapes += escapesOf(s, i, c);
     }
     this.h1 = h1;
     this.h2 = h2;
@@ -241,8 +246,12 @@ export class HashWriter {
   }
 }
 
-/** A UTF-16 unit >= 0x80 as three bytes, the first >= 0x80 (so none reads as a one-byte unit). */
-function writeWide(b: Uint8Array, p: number, c: number): number {
+/** A UTF-16 unit: one byte below 0x80, else three, the first >= 0x80 (none reads as one byte). */
+function writeUnit(b: Uint8Array, p: number, c: number): number {
+  if (c < 0x80) {
+    b[p] = c;
+    return p + 1;
+  }
   b[p] = 0x80 | (c >>> 12);
   b[p + 1] = 0x80 | ((c >>> 6) & 0x3f);
   b[p + 2] = 0x80 | (c & 0x3f);
@@ -250,11 +259,12 @@ function writeWide(b: Uint8Array, p: number, c: number): number {
 }
 
 /**
- * The characters JSON.stringify adds to a lone surrogate (written as \uXXXX): 5; a unit of a pair
- * (or any other unit >= 0xd800) adds none.
+ * The characters JSON.stringify adds for the unit c at s[i]: from the table for ASCII, 5 for a
+ * lone surrogate (written as \uXXXX), none otherwise (a unit of a pair included).
  */
-function surrogateEscapes(s: string, i: number, c: number): number {
+function escapesOf(s: string, i: number, c: number): number {
+  if (c < 0x80) return ASCII_ESCAPES[c] as number;
+  if (c < 0xd800 || c > 0xdfff) return 0;
   if (c <= 0xdbff) return (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 0 : 5;
-  if (c <= 0xdfff) return (s.charCodeAt(i - 1) & 0xfc00) === 0xd800 ? 0 : 5;
-  return 0;
+  return (s.charCodeAt(i - 1) & 0xfc00) === 0xd800 ? 0 : 5;
 }
