@@ -37,8 +37,13 @@ export function checkOutputSchema(
   dc: DiagnosticCollector,
 ): void {
   const t = schema.type;
-  const types = Array.isArray(t) ? t : t === undefined ? [] : [t];
-  const bad = types.find((x) => typeof x !== 'string' || !JSON_SCHEMA_TYPES.has(x));
+  // One known type (the common case) needs no list.
+  const bad =
+    typeof t === 'string' && JSON_SCHEMA_TYPES.has(t)
+      ? undefined
+      : (Array.isArray(t) ? t : t === undefined ? [] : [t]).find(
+          (x) => typeof x !== 'string' || !JSON_SCHEMA_TYPES.has(x),
+        );
   if (bad !== undefined) {
     dc.add(
       'output_schema_invalid',
