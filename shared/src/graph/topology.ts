@@ -24,7 +24,9 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
   const sccOf = new Int32Array(n).fill(-1);
-  const stack: number[] = [];
+  // Tarjan's stack, as an array and its height (no push, no length changes).
+  const stack = new Int32Array(n);
+  let height = 0;
   const members: number[][] = [];
   const workV = new Int32Array(n);
   const workE = new Int32Array(n);
@@ -41,7 +43,7 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
         index[v] = next;
         low[v] = next;
         next++;
-        stack.push(v);
+        stack[height++] = v;
         onStack[v] = 1;
       }
       const edges = succ[v] as readonly number[];
@@ -62,17 +64,17 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
       }
       if (low[v] === index[v]) {
         // The component is the stack from v up, listed from the top down.
-        let from = stack.length - 1;
+        let from = height - 1;
         while (stack[from] !== v) from--;
-        const comp: number[] = new Array(stack.length - from);
+        const comp: number[] = new Array(height - from);
         const id = members.length;
         for (let k = 0; k < comp.length; k++) {
-          const w = stack[stack.length - 1 - k] as number;
+          const w = stack[height - 1 - k] as number;
           onStack[w] = 0;
           sccOf[w] = id;
           comp[k] = w;
         }
-        stack.length = from;
+        height = from;
         members.push(comp);
       }
     }
