@@ -64,6 +64,8 @@ export function analyzeGraph(
   const validTo = new Int32Array(transitions.length);
   const outDegree = new Int32Array(n);
   let validCount = 0;
+  let lastFromId: string | undefined;
+  let lastFrom: number | undefined;
   for (let ti = 0; ti < transitions.length; ti++) {
     const t = transitions[ti] as Transition;
     const idCount = transitionIds.size;
@@ -74,7 +76,14 @@ export function analyzeGraph(
         transitionId: t.id,
       });
     }
-    const from = blockIndex.get(t.from);
+    // Transitions out of one block usually come one after another: the last look-up is reused.
+    let from: number | undefined;
+    if (t.from === lastFromId) from = lastFrom;
+    else {
+      from = blockIndex.get(t.from);
+      lastFromId = t.from;
+      lastFrom = from;
+    }
     const to = blockIndex.get(t.to);
     if (from === undefined) {
       dc.add(
