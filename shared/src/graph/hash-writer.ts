@@ -78,18 +78,20 @@ export class HashWriter {
 
   /** One 32-bit unit: a tag, a length, a count or half a number. */
   unit(c: number): void {
-    if (!this.versionOnly) {
-      // LEB128: most units (tags, lengths) take one byte.
-      const b = this.room(5);
-      let p = this.at;
-      let v = c >>> 0;
-      while (v >= 0x80) {
-        b[p++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      b[p++] = v;
-      this.at = p;
+    if (this.versionOnly) {
+      this.mixUnit(c);
+      return;
     }
+    // LEB128: most units (tags, lengths) take one byte.
+    const b = this.room(5);
+    let p = this.at;
+    let v = c >>> 0;
+    while (v >= 0x80) {
+      b[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    b[p++] = v;
+    this.at = p;
     if (this.mixing) {
       const h1 = Math.imul(this.h1 ^ c, 0x01000193);
       this.h1 = h1;
@@ -100,19 +102,39 @@ export class HashWriter {
   /** A string: its length, then its UTF-16 units (fed to a version two at a time, as Hash64.str). */
   str(s: string): void {
     this.unit(s.length);
-    if (this.versionOnly) this.mixChars(s);
-    else this.chars(s);
+    if (!this.versionOnly) {
+      this.chars(s);
+      return;
+    }
+    const n = s.length;
+    for (let i = 0; i < n; i += 2)
+      this.mixUnit(i + 1 < n ? s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16) : s.charCodeAt(i));
   }
 
-  /** A string's UTF-16 units, two at a time, into the version only. */
-  private mixChars(s: string): void {
-    const n = s.length;
-    for (let i = 0; i < n; i += 2) {
-      const c = i + 1 < n ? s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16) : s.charCodeAt(i);
-      const h1 = Math.imul(this.h1 ^ c, 0x01000193);
-      this.h1 = h1;
-      this.h2 = Math.imul(this.h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
+  /**
+   * While versionOnly is set, the units fed to the version are also kept here when it is set: the
+   * same values can then be fed again with mixUnits (a resolved recovery that many blocks share).
+   */
+  recording: number[] | undefined;
+
+  private mixUnit(c: number): void {
+    const h1 = Math.imul(this.h1 ^ c, 0x01000193);
+    this.h1 = h1;
+    this.h2 = Math.imul(this.h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
+    if (this.recording !== undefined) this.recording.push(c);
+  }
+
+  /** Feeds recorded units to the version again. */
+  mixUnits(units: readonly number[]): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < units.length; i++) {
+      const c = units[i] as number;
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
     }
+    this.h1 = h1;
+    this.h2 = h2;
   }
 
   /**

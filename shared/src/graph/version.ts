@@ -41,7 +41,13 @@ const SEED = {
  * so the versions) are those of the earlier per-block hash: statistics recorded under a version
  * still match it.
  */
-function writeBehaviour(w: HashWriter, b: Block, c: CompiledBlock, childHash: string | undefined): string {
+function writeBehaviour(
+  w: HashWriter,
+  b: Block,
+  c: CompiledBlock,
+  childHash: string | undefined,
+  memo: RecoveryMemo,
+): string {
   w.beginVersion(SEED[b.type]);
   switch (b.type) {
     case 'input':
@@ -70,7 +76,7 @@ function writeBehaviour(w: HashWriter, b: Block, c: CompiledBlock, childHash: st
       w.optNum(b.maxTokens);
       w.optNum(b.topP);
       w.json(b.stop ?? null);
-      if (c.type === 'llm') writeResolved(w, c.recovery, c.timeoutMs);
+      if (c.type === 'llm') writeResolved(w, c.recovery, c.timeoutMs, memo);
       else {
         // Stand-ins (tests) have no resolved recovery.
         w.unit(0);
@@ -85,28 +91,46 @@ function writeBehaviour(w: HashWriter, b: Block, c: CompiledBlock, childHash: st
   }
 }
 
+/** The last resolved recovery written and the units it fed (blocks without their own share one). */
+interface RecoveryMemo {
+  recovery: ResolvedRecovery | undefined;
+  units: number[];
+}
+
 /**
  * The resolved recovery and timeout: they come from the block's own settings and the graph
  * defaults, both written elsewhere in the stream, so they feed only the version (no bytes, no
  * escapes counted).
  */
-function writeResolved(w: HashWriter, r: ResolvedRecovery, timeoutMs: number | undefined): void {
+function writeResolved(
+  w: HashWriter,
+  r: ResolvedRecovery,
+  timeoutMs: number | undefined,
+  memo: RecoveryMemo,
+): void {
   w.versionOnly = true;
-  const t = r.retry;
-  w.unit(1);
-  w.num(t.maxAttempts);
-  w.num(t.baseDelayMs);
-  w.num(t.multiplier);
-  w.num(t.maxDelayMs);
-  w.num(t.jitter);
-  w.num(t.maxTotalMs);
-  w.num(t.maxRetryAfterMs);
-  w.unit(r.fallback.length);
-  for (const m of r.fallback) {
-    w.str(m.provider);
-    w.str(m.model);
+  if (r === memo.recovery) w.mixUnits(memo.units);
+  else {
+    w.recording = [];
+    const t = r.retry;
+    w.unit(1);
+    w.num(t.maxAttempts);
+    w.num(t.baseDelayMs);
+    w.num(t.multiplier);
+    w.num(t.maxDelayMs);
+    w.num(t.jitter);
+    w.num(t.maxTotalMs);
+    w.num(t.maxRetryAfterMs);
+    w.unit(r.fallback.length);
+    for (const m of r.fallback) {
+      w.str(m.provider);
+      w.str(m.model);
+    }
+    w.num(r.repairAttempts);
+    memo.recovery = r;
+    memo.units = w.recording;
+    w.recording = undefined;
   }
-  w.num(r.repairAttempts);
   w.optNum(timeoutMs);
   w.versionOnly = false;
 }
@@ -161,6 +185,7 @@ export function graphHashBytes(
   w.json(g.defaults ?? EMPTY);
   w.json(g.limits ?? EMPTY);
   const blocks = g.blocks;
+  const memo: RecoveryMemo = { recovery: undefined, units: [] };
   w.unit(blocks.length);
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i] as Block;
@@ -173,7 +198,7 @@ export function graphHashBytes(
     w.optJson(b.assign);
     w.optNum(b.timeoutMs);
     w.optNum(b.maxVisits);
-    (c as { version: string }).version = writeBehaviour(w, b, c, childHashes[i]);
+    (c as { version: string }).version = writeBehaviour(w, b, c, childHashes[i], memo);
     // The block's own recovery: the version holds it resolved (with the graph defaults).
     if (b.type === 'llm') w.optJson(b.recovery);
   }
