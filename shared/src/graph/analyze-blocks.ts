@@ -84,6 +84,42 @@ function checkPrompt(
   return checkTemplate(text, i, path, where, scope, dc);
 }
 
+/**
+ * Each block's outgoing (else excluded) or incoming transitions, in transition order: slices of
+ * one array sorted by block, so that no list comes from an allocation site of its own (records.ts
+ * says why that matters). A block with none gets the shared empty list.
+ */
+function transitionLists(
+  n: number,
+  transitions: readonly CompiledTransition[],
+  incoming: boolean,
+): CompiledTransition[][] {
+  const starts = new Int32Array(n + 1);
+  let kept = 0;
+  for (const t of transitions) {
+    if (!incoming && t.isElse) continue;
+    const k = incoming ? t.to : t.from;
+    starts[k + 1] = (starts[k + 1] as number) + 1;
+    kept++;
+  }
+  for (let k = 0; k < n; k++) starts[k + 1] = (starts[k + 1] as number) + (starts[k] as number);
+  const at = starts.slice(0, n);
+  const sorted: CompiledTransition[] = new Array(kept);
+  for (const t of transitions) {
+    if (!incoming && t.isElse) continue;
+    const k = incoming ? t.to : t.from;
+    sorted[at[k] as number] = t;
+    at[k] = (at[k] as number) + 1;
+  }
+  const lists: CompiledTransition[][] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const from = starts[k] as number;
+    const to = starts[k + 1] as number;
+    lists[k] = from === to ? NONE : sorted.slice(from, to);
+  }
+  return lists;
+}
+
 export type AnalyzeChild<O> = (
   g: SubGraph,
   dc: DiagnosticCollector,
@@ -107,32 +143,11 @@ export function analyzeBlocks<O>(
 ): { compiledBlocks: CompiledBlock[]; childHashes: (string | undefined)[] } {
   const blocks = g.blocks;
   const n = blocks.length;
-  // Outgoing (else excluded) and incoming transitions of each block, in transition order; the
-  // lists are sized up front (most are short).
-  const outCount = new Int32Array(n);
-  const inCount = new Int32Array(n);
+  // Outgoing (else excluded) and incoming transitions of each block, in transition order.
   const elseOf: (CompiledTransition | undefined)[] = new Array(n);
-  for (const t of compiledTransitions) {
-    if (t.isElse) elseOf[t.from] = t;
-    else outCount[t.from] = (outCount[t.from] as number) + 1;
-    inCount[t.to] = (inCount[t.to] as number) + 1;
-  }
-  const outgoingOf: CompiledTransition[][] = [];
-  const incomingOf: CompiledTransition[][] = [];
-  for (let i = 0; i < n; i++) {
-    outgoingOf.push(outCount[i] === 0 ? NONE : new Array(outCount[i] as number));
-    incomingOf.push(inCount[i] === 0 ? NONE : new Array(inCount[i] as number));
-  }
-  outCount.fill(0);
-  inCount.fill(0);
-  for (const t of compiledTransitions) {
-    if (!t.isElse) {
-      (outgoingOf[t.from] as CompiledTransition[])[outCount[t.from] as number] = t;
-      outCount[t.from] = (outCount[t.from] as number) + 1;
-    }
-    (incomingOf[t.to] as CompiledTransition[])[inCount[t.to] as number] = t;
-    inCount[t.to] = (inCount[t.to] as number) + 1;
-  }
+  for (const t of compiledTransitions) if (t.isElse) elseOf[t.from] = t;
+  const outgoingOf = transitionLists(n, compiledTransitions, false);
+  const incomingOf = transitionLists(n, compiledTransitions, true);
 
   // Blocks without a recovery policy of their own share one resolved policy (read-only).
   let sharedRecovery: ResolvedRecovery | undefined;
