@@ -10,6 +10,9 @@ import type { Block, GraphDocument, SubGraph, Transition } from './schema';
 import { computeTopology, reachableFrom } from './topology';
 import { graphHashBytes, hashEscapes } from './version';
 
+/** The (frozen, shared) successor list of a block with none. */
+const NO_SUCCESSORS: number[] = Object.freeze([]) as unknown as number[];
+
 export interface AnalyzeOptions {
   readonly sha256: Sha256Hex;
   /** Receives the escapes JSON adds to the top-level graph's strings (when it compiles), for its size. */
@@ -123,15 +126,21 @@ export function analyzeGraph(
     validCount++;
     outDegree[from] = (outDegree[from] as number) + 1;
   }
-  // Successor lists, in transition order (sized up front: most are short).
-  const succ: number[][] = [];
-  for (let i = 0; i < n; i++) succ.push(new Array<number>(outDegree[i] as number));
-  outDegree.fill(0);
+  // Successor lists, in transition order: slices of one array sorted by block (no allocation
+  // site per list: see records.ts).
+  const starts = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) starts[i + 1] = (starts[i] as number) + (outDegree[i] as number);
+  const sorted: number[] = new Array<number>(validCount).fill(0);
   for (let k = 0; k < validCount; k++) {
     const from = validFrom[k] as number;
-    const at = outDegree[from] as number;
-    (succ[from] as number[])[at] = validTo[k] as number;
-    outDegree[from] = at + 1;
+    sorted[starts[from] as number] = validTo[k] as number;
+    starts[from] = (starts[from] as number) + 1;
+  }
+  const succ: number[][] = new Array(n);
+  for (let i = 0, from = 0; i < n; i++) {
+    const to = starts[i] as number;
+    succ[i] = from === to ? NO_SUCCESSORS : sorted.slice(from, to);
+    from = to;
   }
 
   // Input and output blocks.
