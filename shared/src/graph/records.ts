@@ -3,11 +3,11 @@ import type {
   CompiledAssign,
   CompiledBlock,
   CompiledGraph,
+  CompiledLlmBlock,
   CompiledMessage,
   CompiledTransition,
-  ResolvedRecovery,
 } from './compiled';
-import type { Block, InputField, MessageTemplate, SelectionPolicy } from './schema';
+import type { Block, InputField, MessageTemplate } from './schema';
 import type { ParsedTemplate, TemplatePart, TemplatePath } from './template';
 
 /*
@@ -58,9 +58,12 @@ export const ParsedTransition = plain(function (
 
 /*
  * Parsed blocks, one shape per type: the common keys, then the type's own, in the schema's order.
- * `v` holds the values by key index (fast-parse.ts, BLOCK_KEYS order).
+ * `v` holds the values by key index (fast-parse.ts, BLOCK_KEYS order). One function per type, alike
+ * on purpose: a single function (or one made by a factory) would store into all five shapes from
+ * one place, and those stores would no longer be monomorphic.
  */
 type BlockValues = readonly unknown[];
+type BlockCtor = new (v: BlockValues) => Rec;
 
 /** The index of each block key in BLOCK_KEYS (fast-parse-keys.ts), where `v` holds its value. */
 enum Key {
@@ -118,42 +121,32 @@ export const ParsedLlmBlock = plain(function (this: Rec, v: BlockValues) {
   this.topP = v[Key.topP];
   this.stop = v[Key.stop];
   this.recovery = v[Key.recovery];
-} as unknown as new (
-  v: BlockValues,
-) => Rec);
+} as unknown as BlockCtor);
 
 export const ParsedTransformBlock = plain(function (this: Rec, v: BlockValues) {
   common(this, v);
   this.type = 'transform';
   this.expr = v[Key.expr];
-} as unknown as new (
-  v: BlockValues,
-) => Rec);
+} as unknown as BlockCtor);
 
 export const ParsedInputBlock = plain(function (this: Rec, v: BlockValues) {
   common(this, v);
   this.type = 'input';
   this.fields = v[Key.fields];
-} as unknown as new (
-  v: BlockValues,
-) => Rec);
+} as unknown as BlockCtor);
 
 export const ParsedOutputBlock = plain(function (this: Rec, v: BlockValues) {
   common(this, v);
   this.type = 'output';
   this.value = v[Key.value];
-} as unknown as new (
-  v: BlockValues,
-) => Rec);
+} as unknown as BlockCtor);
 
 export const ParsedCompositeBlock = plain(function (this: Rec, v: BlockValues) {
   common(this, v);
   this.type = 'composite';
   this.inputMap = v[Key.inputMap];
   this.graph = v[Key.graph];
-} as unknown as new (
-  v: BlockValues,
-) => Rec);
+} as unknown as BlockCtor);
 
 /** A message of a parsed LLM block. */
 export const ParsedMessage = plain(function (this: Rec, role: string, content: string) {
@@ -302,19 +295,17 @@ export const CompiledTransformRecord = plain(function (this: Rec, c: BlockCommon
   expr: ParsedExpr,
 ) => CompiledBlock);
 
-export interface LlmParts {
-  readonly provider: string;
-  readonly model: string;
-  readonly selection: SelectionPolicy | undefined;
-  readonly system: ParsedTemplate | undefined;
-  readonly messages: readonly CompiledMessage[];
-  readonly outputSchema: Readonly<Record<string, unknown>> | undefined;
-  readonly temperature: number | undefined;
-  readonly maxTokens: number | undefined;
-  readonly topP: number | undefined;
-  readonly stop: readonly string[] | undefined;
-  readonly recovery: ResolvedRecovery;
-}
+/** What an LLM block's record takes beyond the common fields: its own, with the parameters flat. */
+export type LlmParts = Pick<
+  CompiledLlmBlock,
+  'provider' | 'model' | 'selection' | 'system' | 'messages' | 'outputSchema' | 'recovery'
+> & {
+  readonly temperature: Params['temperature'];
+  readonly maxTokens: Params['maxTokens'];
+  readonly topP: Params['topP'];
+  readonly stop: Params['stop'];
+};
+type Params = CompiledLlmBlock['params'];
 
 /** An LLM block's sampling parameters. */
 const LlmParams = plain(function (this: Rec, p: LlmParts) {
