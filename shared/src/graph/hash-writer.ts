@@ -92,11 +92,7 @@ export class HashWriter {
     }
     b[p++] = v;
     this.at = p;
-    if (this.mixing) {
-      const h1 = Math.imul(this.h1 ^ c, 0x01000193);
-      this.h1 = h1;
-      this.h2 = Math.imul(this.h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
-    }
+    if (this.mixing) this.mixUnit(c);
   }
 
   /** A string: its length, then its UTF-16 units (fed to a version two at a time, as Hash64.str). */
@@ -112,8 +108,8 @@ export class HashWriter {
   }
 
   /**
-   * While versionOnly is set, the units fed to the version are also kept here when it is set: the
-   * same values can then be fed again with mixUnits (a resolved recovery that many blocks share).
+   * When set (only while versionOnly is), the units fed to the version are also kept here, to be
+   * fed again with mixUnits (a resolved recovery that many blocks share).
    */
   recording: number[] | undefined;
 
@@ -143,9 +139,7 @@ export class HashWriter {
    */
   strHash64(s: string): string {
     this.unit(s.length);
-    this.h1 = 0x811c9dc5 ^ s.length;
-    this.h2 = 0x01000193;
-    this.mixing = true;
+    this.beginVersion(s.length);
     this.chars(s);
     return this.endVersion();
   }
