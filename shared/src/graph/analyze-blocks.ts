@@ -85,31 +85,25 @@ function checkPrompt(
 }
 
 /**
- * Each block's outgoing (else excluded) or incoming transitions, in transition order: slices of
- * one array sorted by block, so that no list comes from an allocation site of its own (records.ts
- * says why that matters). A block with none gets the shared empty list.
+ * Each block's outgoing transitions (else excluded), in transition order: slices of one array
+ * sorted by block, so that no list comes from an allocation site of its own (records.ts says why
+ * that matters). A block with none gets the shared empty list.
  */
-function transitionLists(
-  n: number,
-  transitions: readonly CompiledTransition[],
-  incoming: boolean,
-): CompiledTransition[][] {
+function outgoingLists(n: number, transitions: readonly CompiledTransition[]): CompiledTransition[][] {
   const starts = new Int32Array(n + 1);
   let kept = 0;
   for (const t of transitions) {
-    if (!incoming && t.isElse) continue;
-    const k = incoming ? t.to : t.from;
-    starts[k + 1] = (starts[k + 1] as number) + 1;
+    if (t.isElse) continue;
+    starts[t.from + 1] = (starts[t.from + 1] as number) + 1;
     kept++;
   }
   for (let k = 0; k < n; k++) starts[k + 1] = (starts[k + 1] as number) + (starts[k] as number);
   const at = starts.slice(0, n);
   const sorted: CompiledTransition[] = new Array(kept);
   for (const t of transitions) {
-    if (!incoming && t.isElse) continue;
-    const k = incoming ? t.to : t.from;
-    sorted[at[k] as number] = t;
-    at[k] = (at[k] as number) + 1;
+    if (t.isElse) continue;
+    sorted[at[t.from] as number] = t;
+    at[t.from] = (at[t.from] as number) + 1;
   }
   const lists: CompiledTransition[][] = new Array(n);
   for (let k = 0; k < n; k++) {
@@ -143,11 +137,10 @@ export function analyzeBlocks<O>(
 ): { compiledBlocks: CompiledBlock[]; childHashes: (string | undefined)[] } {
   const blocks = g.blocks;
   const n = blocks.length;
-  // Outgoing (else excluded) and incoming transitions of each block, in transition order.
+  // Outgoing transitions of each block (else excluded), in transition order, and its else.
   const elseOf: (CompiledTransition | undefined)[] = new Array(n);
   for (const t of compiledTransitions) if (t.isElse) elseOf[t.from] = t;
-  const outgoingOf = transitionLists(n, compiledTransitions, false);
-  const incomingOf = transitionLists(n, compiledTransitions, true);
+  const outgoingOf = outgoingLists(n, compiledTransitions);
 
   // Blocks without a recovery policy of their own share one resolved policy (read-only).
   let sharedRecovery: ResolvedRecovery | undefined;
@@ -181,7 +174,6 @@ export function analyzeBlocks<O>(
     joinAncestors: undefined,
     outgoing: NONE,
     elseTransition: undefined,
-    incoming: NONE,
     assign: NO_ASSIGN,
     timeoutMs: undefined,
     maxVisits: 0,
@@ -220,7 +212,6 @@ export function analyzeBlocks<O>(
     c.joinAncestors = b.join === 'all' ? withoutSelf(scope.topo.ancestorsOf(i), i) : undefined;
     c.outgoing = outgoingOf[i] as CompiledTransition[];
     c.elseTransition = elseOf[i];
-    c.incoming = incomingOf[i] as CompiledTransition[];
     c.assign = assign;
     c.timeoutMs = b.timeoutMs ?? (b.type === 'llm' ? g.defaults?.timeoutMs : undefined);
     c.maxVisits = b.maxVisits ?? g.limits?.maxVisitsPerBlock ?? LIMITS.defaultMaxVisitsPerBlock;

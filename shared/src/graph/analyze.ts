@@ -332,7 +332,6 @@ export function analyzeGraph(
   for (const b of compiledBlocks) {
     // The shared empty list is frozen already.
     if (b.outgoing.length > 0) Object.freeze(b.outgoing);
-    if (b.incoming.length > 0) Object.freeze(b.incoming);
     Object.freeze(b);
   }
   Object.freeze(compiledBlocks);

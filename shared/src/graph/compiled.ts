@@ -92,7 +92,6 @@ interface CompiledBlockBase {
   /** Outgoing conditional/unconditional transitions in document order, else excluded. */
   readonly outgoing: readonly CompiledTransition[];
   readonly elseTransition: CompiledTransition | undefined;
-  readonly incoming: readonly CompiledTransition[];
   readonly routing: 'first' | 'all';
   readonly join: 'any' | 'all';
   /** For join "all": blocks that can reach this one (itself excluded); activations there must settle first. */

@@ -30,8 +30,11 @@ export function checkExprRefs(
   dc: DiagnosticCollector,
 ): void {
   const isTransition = where.transitionId !== undefined;
-  if (expr.refs.outRefs !== 'all') {
-    for (const id of expr.refs.outRefs) {
+  // A list or 'all': typeof tells them apart without a generic comparison of a list to a string.
+  const outRefs = expr.refs.outRefs;
+  if (typeof outRefs !== 'string') {
+    for (let k = 0; k < outRefs.length; k++) {
+      const id = outRefs[k] as string;
       const x = scope.blockIndex.get(id);
       if (x === undefined) {
         dc.add(
@@ -48,8 +51,10 @@ export function checkExprRefs(
       }
     }
   }
-  if (expr.refs.varRefs !== 'all') {
-    for (const v of expr.refs.varRefs) {
+  const varRefs = expr.refs.varRefs;
+  if (typeof varRefs !== 'string') {
+    for (let k = 0; k < varRefs.length; k++) {
+      const v = varRefs[k] as string;
       if (!scope.vars.has(v)) {
         dc.add(
           'cel_unknown_var',

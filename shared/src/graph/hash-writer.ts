@@ -23,6 +23,10 @@ const f64Units = new Uint32Array(f64.buffer);
 const ASCII_ESCAPES = new Uint8Array(128);
 for (let c = 0; c < 0x20; c++) ASCII_ESCAPES[c] = 5;
 for (const c of [8, 9, 10, 12, 13, 34, 92]) ASCII_ESCAPES[c] = 1;
+/** The same for two ASCII characters at once, indexed by (first << 7) | second: one look-up a pair. */
+const PAIR_ESCAPES = new Uint8Array(1 << 14);
+for (let i = 0; i < 1 << 14; i++)
+  PAIR_ESCAPES[i] = (ASCII_ESCAPES[i >>> 7] as number) + (ASCII_ESCAPES[i & 0x7f] as number);
 
 export class HashWriter {
   private buf = new Uint8Array(1 << 16);
@@ -166,7 +170,7 @@ export class HashWriter {
         b[p] = c0;
         b[p + 1] = c1;
         p += 2;
-        escapes += (ASCII_ESCAPES[c0] as number) + (ASCII_ESCAPES[c1] as number);
+        escapes += PAIR_ESCAPES[(c0 << 7) | c1] as number;
       } else {
         p = writeUnit(b, p, c0);
         p = writeUnit(b, p, c1);

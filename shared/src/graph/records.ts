@@ -235,7 +235,6 @@ export interface BlockCommon {
   readonly joinAncestors: ReadonlySet<number> | undefined;
   readonly outgoing: readonly CompiledTransition[];
   readonly elseTransition: CompiledTransition | undefined;
-  readonly incoming: readonly CompiledTransition[];
   readonly assign: readonly CompiledAssign[];
   readonly timeoutMs: number | undefined;
   readonly maxVisits: number;
@@ -251,7 +250,6 @@ function compiledCommon(o: Rec, c: BlockCommon): void {
   o.joinAncestors = c.joinAncestors;
   o.outgoing = c.outgoing;
   o.elseTransition = c.elseTransition;
-  o.incoming = c.incoming;
   o.assign = c.assign;
   o.timeoutMs = c.timeoutMs;
   o.maxVisits = c.maxVisits;

@@ -1,7 +1,7 @@
 /**
  * Graph topology over block indexes: strongly connected components and ancestor bitsets. Cost is
- * O(V + E) for the components plus O(E · V/32) for the bitsets, which keeps a 1,000-block compile
- * well under a millisecond.
+ * O(V + E) for the components plus O(E · C/32) for the bitsets (C components), which keeps a
+ * 1,000-block compile well under a millisecond.
  */
 
 export interface Topology {
@@ -84,27 +84,28 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
     (m) => m.length > 1 || (succ[m[0] as number] as readonly number[]).includes(m[0] as number),
   );
 
-  // Ancestor bitsets per component, one row of `words` words each. Tarjan numbers components in
-  // reverse topological order, so walking from the last component to the first visits every
-  // predecessor before its successors.
-  const words = (n + 31) >>> 5;
+  // Ancestor bitsets: one row per component, one bit per component. Tarjan numbers components in
+  // reverse topological order, so a component's ancestors all have higher numbers: walking from
+  // the last component to the first settles each row before it is passed on, and a row holds no
+  // bit below its own component's word (the OR starts there).
+  const words = (sccCount + 31) >>> 5;
   let bits: Uint32Array | undefined;
   const build = (): Uint32Array => {
     const b = new Uint32Array(sccCount * words);
     for (let c = sccCount - 1; c >= 0; c--) {
       const mine = c * words;
-      const comp = members[c] as number[];
-      if (sccCyclic[c])
-        for (const m of comp) b[mine + (m >>> 5)] = (b[mine + (m >>> 5)] as number) | (1 << (m & 31));
-      for (const m of comp) {
+      const first = c >>> 5;
+      const self = 1 << (c & 31);
+      if (sccCyclic[c]) b[mine + first] = (b[mine + first] as number) | self;
+      for (const m of members[c] as number[]) {
         for (const w of succ[m] as readonly number[]) {
           const cw = sccOf[w] as number;
           if (cw === c) continue;
           const theirs = cw * words;
-          for (let i = 0; i < words; i++) b[theirs + i] = (b[theirs + i] as number) | (b[mine + i] as number);
-          // Members of my component are ancestors of w too.
-          for (const m2 of comp)
-            b[theirs + (m2 >>> 5)] = (b[theirs + (m2 >>> 5)] as number) | (1 << (m2 & 31));
+          for (let i = first; i < words; i++)
+            b[theirs + i] = (b[theirs + i] as number) | (b[mine + i] as number);
+          // My component is an ancestor of w's too.
+          b[theirs + first] = (b[theirs + first] as number) | self;
         }
       }
     }
@@ -116,7 +117,8 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
     sccCyclic,
     isAncestor(a, b) {
       bits ??= build();
-      return ((bits[(sccOf[b] as number) * words + (a >>> 5)] as number) & (1 << (a & 31))) !== 0;
+      const ca = sccOf[a] as number;
+      return ((bits[(sccOf[b] as number) * words + (ca >>> 5)] as number) & (1 << (ca & 31))) !== 0;
     },
     ancestorsOf(b) {
       bits ??= build();
@@ -126,7 +128,7 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
         let w = bits[row + i] as number;
         while (w !== 0) {
           const bit = 31 - Math.clz32(w & -w);
-          out.add(i * 32 + bit);
+          for (const m of members[i * 32 + bit] as number[]) out.add(m);
           w &= w - 1;
         }
       }
