@@ -97,9 +97,11 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
       const first = c >>> 5;
       const self = 1 << (c & 31);
       if (sccCyclic[c]) b[mine + first] = (b[mine + first] as number) | self;
-      for (const m of members[c] as number[]) {
-        for (const w of succ[m] as readonly number[]) {
-          const cw = sccOf[w] as number;
+      const comp = members[c] as number[];
+      for (let k = 0; k < comp.length; k++) {
+        const edges = succ[comp[k] as number] as readonly number[];
+        for (let e = 0; e < edges.length; e++) {
+          const cw = sccOf[edges[e] as number] as number;
           if (cw === c) continue;
           const theirs = cw * words;
           for (let i = first; i < words; i++)
@@ -143,7 +145,9 @@ export function reachableFrom(start: number, succ: readonly (readonly number[])[
   const queue = [start];
   seen[start] = 1;
   for (let q = 0; q < queue.length; q++) {
-    for (const w of succ[queue[q] as number] as readonly number[]) {
+    const edges = succ[queue[q] as number] as readonly number[];
+    for (let e = 0; e < edges.length; e++) {
+      const w = edges[e] as number;
       if (!seen[w]) {
         seen[w] = 1;
         queue.push(w);
