@@ -2,8 +2,16 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastParseGraph } from '../src/graph/fast-parse';
+import { isIdentifier } from '../src/graph/fast-parse-base';
 import { graphHashBytes, hashEscapes } from '../src/graph/version';
-import { type CompiledBlock, type GraphDocument, graphDocumentSchema, LIMITS, validate } from '../src/index';
+import {
+  type CompiledBlock,
+  type GraphDocument,
+  graphDocumentSchema,
+  ID_PATTERN,
+  LIMITS,
+  validate,
+} from '../src/index';
 import { baseDoc } from './fixtures';
 import {
   arbitraryJson,
@@ -209,6 +217,20 @@ describe('fast parse: the same answer as the zod schema', () => {
       }
     }
     expect(accepted).toBeGreaterThan(1_000);
+  });
+
+  it('tests ids as ID_PATTERN does', () => {
+    const idChars = fc.constantFrom(...'aZ_09-. \u00e9\u0000\u{1F600}'.split(''), 'A', 'z', '9');
+    const ids = fc.oneof(
+      fc.string(),
+      fc.array(idChars, { maxLength: 6 }).map((a) => a.join('')),
+    );
+    fc.assert(
+      fc.property(ids, (s) => isIdentifier(s) === ID_PATTERN.test(s)),
+      { numRuns: 5_000 },
+    );
+    for (const s of ['a', '_', 'A9_', 'route_a_0', '', '9a', 'a-b', 'a.b', 'é', '`', '{', '@', '['])
+      expect(isIdentifier(s)).toBe(ID_PATTERN.test(s));
   });
 
   it('agrees on "__proto__" keys anywhere (own properties, as JSON.parse makes them)', () => {

@@ -1,6 +1,7 @@
 import { analyzeBlocks, parseChecked } from './analyze-blocks';
 import { initialFor } from './analyze-helpers';
 import type { CompiledGraph, CompiledTransition, CompiledVar } from './compiled';
+import type { RefScope } from './expr-checks';
 import type { Sha256Hex } from './hash';
 import type { DiagnosticCollector } from './issues';
 import { LIMITS } from './limits';
@@ -259,7 +260,30 @@ export function analyzeGraph(
     inputBlock?.type === 'input' && inputBlock.fields && inputBlock.fields.length > 0
       ? new Set(inputBlock.fields.map((f) => f.name))
       : undefined;
-  const scope = { blockIndex, vars, inputFields, topo };
+  // Each block's direct predecessors (a transition leads from each to it), as one list sorted by
+  // block: most references name one of them, found without a look-up in blockIndex.
+  const predStart = new Int32Array(n + 1);
+  for (let k = 0; k < validCount; k++) {
+    const to = validTo[k] as number;
+    predStart[to + 1] = (predStart[to + 1] as number) + 1;
+  }
+  for (let i = 0; i < n; i++) predStart[i + 1] = (predStart[i + 1] as number) + (predStart[i] as number);
+  const preds = new Int32Array(validCount);
+  const fill = predStart.slice(0, n);
+  for (let k = 0; k < validCount; k++) {
+    const to = validTo[k] as number;
+    preds[fill[to] as number] = validFrom[k] as number;
+    fill[to] = (fill[to] as number) + 1;
+  }
+  const scope: RefScope = {
+    blockIndex,
+    vars,
+    inputFields,
+    topo,
+    ids: blockIndex.size === n ? blocks : undefined,
+    predStart,
+    preds,
+  };
 
   // Transitions, compiled (their conditions parsed and checked).
   const compiledTransitions: CompiledTransition[] = new Array(validCount);

@@ -10,6 +10,11 @@ export interface RefScope {
   /** Declared input fields, when the input block declares any. */
   readonly inputFields: ReadonlySet<string> | undefined;
   readonly topo: Topology;
+  /** The blocks, when no two share an id (then a block whose id matches is the one blockIndex gives). */
+  readonly ids: readonly { readonly id: string }[] | undefined;
+  /** Block i's direct predecessors are preds[predStart[i]] up to preds[predStart[i + 1]]. */
+  readonly predStart: Int32Array;
+  readonly preds: Int32Array;
 }
 
 type Where = { blockId?: string; transitionId?: string };
@@ -18,6 +23,24 @@ type Where = { blockId?: string; transitionId?: string };
 function isUpstream(x: number, at: number, scope: RefScope, isTransition: boolean): boolean {
   if (x === at) return isTransition || scope.topo.isAncestor(at, at);
   return scope.topo.isAncestor(x, at);
+}
+
+/**
+ * The block named `id` when it is `at` itself (with `self`) or one of its direct predecessors, the
+ * blocks most references name: all of them run before `at` (a predecessor is its ancestor, and `at`
+ * is one of its own only through a self-loop). -1 when it is none of these, or when ids are not
+ * unique: the caller then looks the id up in blockIndex.
+ */
+function nearBlock(id: string, at: number, self: boolean, scope: RefScope): number {
+  const blocks = scope.ids;
+  if (blocks === undefined) return -1;
+  if (self && (blocks[at] as { id: string }).id === id) return at;
+  const preds = scope.preds;
+  for (let k = scope.predStart[at] as number, end = scope.predStart[at + 1] as number; k < end; k++) {
+    const p = preds[k] as number;
+    if ((blocks[p] as { id: string }).id === id) return p;
+  }
+  return -1;
 }
 
 /** Checks what an expression reads: known blocks (upstream), declared vars. */
@@ -35,6 +58,8 @@ export function checkExprRefs(
   if (typeof outRefs !== 'string') {
     for (let k = 0; k < outRefs.length; k++) {
       const id = outRefs[k] as string;
+      // A transition's condition may read its own source block.
+      if (nearBlock(id, at, isTransition, scope) >= 0) continue;
       const x = scope.blockIndex.get(id);
       if (x === undefined) {
         dc.add(
@@ -104,6 +129,7 @@ export function checkTemplate(
           ok = false;
           break;
         }
+        if (nearBlock(first, at, false, scope) >= 0) break;
         const x = scope.blockIndex.get(first);
         if (x === undefined) {
           dc.add(
