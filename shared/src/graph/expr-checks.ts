@@ -106,7 +106,9 @@ export function checkTemplate(
     return undefined;
   }
   let ok = true;
-  for (const p of r.template.paths) {
+  const paths = r.template.paths;
+  for (let k = 0; k < paths.length; k++) {
+    const p = paths[k] as (typeof paths)[number];
     const first = p.segments[0];
     switch (p.root) {
       case 'input':

@@ -91,6 +91,10 @@ function isWordChar(c: number, digits: boolean): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (digits && c >= 48 && c <= 57);
 }
 
+/** What a `.name` segment holds: A-Z, a-z, 0-9, _ and -, by character code (one look-up each). */
+const NAME_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) NAME_CHAR[c] = isWordChar(c, true) || c === 45 ? 1 : 0;
+
 /** The roots a template may read: the constant strings are shared (and compare fastest). */
 function rootOf(text: string, start: number, end: number): string {
   const n = end - start;
@@ -115,7 +119,7 @@ function parsePath(text: string, start: number, end: number): TemplatePath | und
     let k = j + 1;
     if (c === 46) {
       // .name
-      while (k < end && (isWordChar(text.charCodeAt(k), true) || text.charCodeAt(k) === 45)) k++;
+      while (k < end && NAME_CHAR[text.charCodeAt(k)] === 1) k++;
       if (k === j + 1) return undefined;
       segments[count++] = text.slice(j + 1, k);
       j = k;
