@@ -52,4 +52,39 @@ describe('computeTopology', () => {
       { numRuns: 300 },
     );
   });
+
+  it('answers isAncestor by its short search (before any bitset is built) as the slow search does', () => {
+    fc.assert(
+      fc.property(
+        graphs,
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 20 }),
+        ({ n, succ }, pairs) => {
+          const slow = reachesSlow(n, succ);
+          for (const [x, y] of pairs) {
+            const a = x % n;
+            const b = y % n;
+            // A fresh topology per question: the answer comes from the short search or the first build.
+            expect(computeTopology(n, succ).isAncestor(a, b)).toBe(slow[a]?.[b]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds ancestors more than the short search can reach (a long chain and a wide fan-in)', () => {
+    const n = 400;
+    const chain: number[][] = Array.from({ length: n }, (_, i) => (i + 1 < n ? [i + 1] : []));
+    expect(computeTopology(n, chain).isAncestor(0, n - 1)).toBe(true);
+    expect(computeTopology(n, chain).isAncestor(n - 1, 0)).toBe(false);
+    // 0 fans out to 1..n-2, which all lead to n-1; the search gives up before it meets it only
+    // when the budget runs out first, and the bitsets answer.
+    const fan: number[][] = Array.from({ length: n }, () => []);
+    for (let i = 1; i < n - 1; i++) {
+      fan[0]?.push(i);
+      fan[i]?.push(n - 1);
+    }
+    expect(computeTopology(n, fan).isAncestor(0, n - 1)).toBe(true);
+    expect(computeTopology(n, fan).isAncestor(1, 2)).toBe(false);
+  });
 });

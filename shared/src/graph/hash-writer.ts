@@ -101,12 +101,14 @@ export class HashWriter {
 
   /** A string: its length, then its UTF-16 units (fed to a version two at a time, as Hash64.str). */
   str(s: string): void {
-    this.unit(s.length);
+    const n = s.length;
     if (!this.versionOnly) {
+      // The length's unit is fed here; chars() writes its bytes (one call a string, not two).
+      if (this.mixing) this.mixUnit(n);
       this.chars(s);
       return;
     }
-    const n = s.length;
+    this.mixUnit(n);
     for (let i = 0; i < n; i += 2)
       this.mixUnit(i + 1 < n ? s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16) : s.charCodeAt(i));
   }
@@ -142,21 +144,43 @@ export class HashWriter {
    * the units two at a time) from the same pass. Not inside a version.
    */
   strHash64(s: string): string {
-    this.unit(s.length);
     this.beginVersion(s.length);
     this.chars(s);
     return this.endVersion();
   }
 
+  /** A string's length (as unit() writes it, not fed to a version), then its UTF-16 units. */
   private chars(s: string): void {
     const n = s.length;
-    const b = this.room(3 * n);
+    const b = this.room(3 * n + 5);
+    let p = this.at;
+    if (n < 0x80) b[p++] = n;
+    else {
+      let v = n;
+      while (v >= 0x80) {
+        b[p++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      b[p++] = v;
+    }
     const mixing = this.mixing;
     let h1 = this.h1;
     let h2 = this.h2;
-    let p = this.at;
     let escapes = 0;
     let i = 0;
+    if (!mixing) {
+      // Outside a version (ids, names, conditions' texts): a loop with nothing to mix, left at the
+      // first pair that is not ASCII (the loop below takes it from there).
+      for (; i + 1 < n; i += 2) {
+        const c0 = s.charCodeAt(i);
+        const c1 = s.charCodeAt(i + 1);
+        if ((c0 | c1) >= 0x80) break;
+        b[p] = c0;
+        b[p + 1] = c1;
+        p += 2;
+        escapes += PAIR_ESCAPES[(c0 << 7) | c1] as number;
+      }
+    }
     for (; i + 1 < n; i += 2) {
       const c0 = s.charCodeAt(i);
       const c1 = s.charCodeAt(i + 1);

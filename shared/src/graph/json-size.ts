@@ -17,17 +17,27 @@ export function miss(): never {
 /** Length of JSON.stringify(x) for a number (non-finite numbers are written as null). */
 export function jsonNumberLength(x: number): number {
   if (x === Math.floor(x) && x > -1e9 && x < 1e9) {
-    let len = 1;
-    let a = x;
-    if (a < 0) {
-      len = 2;
-      a = -a;
-    }
-    while (a >= 10) {
-      a = Math.floor(a / 10);
-      len++;
-    }
-    return len;
+    // Digits by comparison (no division): most numbers here are canvas coordinates and counts.
+    const a = x < 0 ? -x : x;
+    const digits =
+      a < 1e4
+        ? a < 10
+          ? 1
+          : a < 100
+            ? 2
+            : a < 1e3
+              ? 3
+              : 4
+        : a < 1e6
+          ? a < 1e5
+            ? 5
+            : 6
+          : a < 1e7
+            ? 7
+            : a < 1e8
+              ? 8
+              : 9;
+    return x < 0 ? digits + 1 : digits;
   }
   return Number.isFinite(x) ? String(x).length : 4;
 }
