@@ -1,14 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type Block,
   compile,
   evalExpr,
   fastHash48,
   fastHash64,
+  type GraphDocument,
   parseExpr,
   parseTemplate,
   renderTemplate,
   sha256Hex,
+  validate,
 } from '../src/index';
 import { baseDoc, block, withBlocks } from './fixtures';
 
@@ -76,6 +79,72 @@ describe('compile: hashes and versions', () => {
     const cls = g.blocks[1];
     expect(cls?.outgoing.map((t) => t.id)).toEqual(['t2']);
     expect(cls?.elseTransition?.id).toBe('t3');
+  });
+
+  it('wires every transition to the blocks it names, in whatever order blocks and transitions are listed', () => {
+    const ends = (doc: GraphDocument) => {
+      const g = compile(doc);
+      return Object.fromEntries(
+        g.transitions.map((t) => [t.id, `${g.blocks[t.from]?.id}->${g.blocks[t.to]?.id}`]),
+      );
+    };
+    const expected = ends(baseDoc());
+    expect(expected.t3).toBe('classify->b');
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(baseDoc().blocks, { minLength: 5 }),
+        fc.shuffledSubarray(baseDoc().transitions, { minLength: 5 }),
+        (blocks, transitions) => {
+          expect(ends({ ...baseDoc(), blocks, transitions })).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('compile: what a block may read', () => {
+  /** input -> x, x -> y1 and x -> y2 (in parallel), both -> z -> output; z reads `read`, y2 reads `y2Reads`. */
+  const diamond = (read: string, y2Reads = '{{input.q}}'): GraphDocument => {
+    const llm = (id: string, content: string): Block => ({
+      id,
+      name: id,
+      type: 'llm',
+      provider: 'simulated',
+      model: 'sim-fast',
+      messages: [{ role: 'user', content }],
+    });
+    return {
+      schemaVersion: 1,
+      name: 'Diamond',
+      blocks: [
+        { id: 'input', name: 'In', type: 'input', fields: [{ name: 'q', type: 'string' }] },
+        llm('x', '{{input.q}}'),
+        llm('y1', '{{out.x}}'),
+        llm('y2', y2Reads),
+        { ...llm('z', read), join: 'all' },
+        { id: 'output', name: 'Out', type: 'output' },
+      ],
+      transitions: [
+        { id: 't1', from: 'input', to: 'x' },
+        { id: 't2', from: 'x', to: 'y1' },
+        { id: 't3', from: 'x', to: 'y2' },
+        { id: 't4', from: 'y1', to: 'z' },
+        { id: 't5', from: 'y2', to: 'z' },
+        { id: 't6', from: 'z', to: 'output' },
+      ],
+    };
+  };
+  const codes = (doc: GraphDocument) => validate(doc).map((d) => d.code);
+
+  it('lets a block read any block upstream, however far', () => {
+    expect(codes(diamond('{{out.y1}} {{out.y2}} {{out.x}} {{out.input}}'))).toEqual([]);
+  });
+
+  it('reports a read of a parallel branch or of a block downstream', () => {
+    expect(codes(diamond('{{input.q}}', '{{out.y1}}'))).toEqual(['template_not_upstream']);
+    expect(codes(diamond('{{input.q}}', '{{out.z}}'))).toEqual(['template_not_upstream']);
+    expect(codes(diamond('{{out.z}}'))).toEqual(['template_not_upstream']);
   });
 });
 

@@ -25,6 +25,27 @@ export interface KeptEscapes {
 }
 
 /**
+ * The index of the block with this id: one of the guesses a, b, c (-1 or past the end: none) when
+ * its id matches (only when ids are unique, `ids` given), else blockIndex's.
+ */
+function locateBlock(
+  id: string,
+  ids: readonly Block[] | undefined,
+  blockIndex: ReadonlyMap<string, number>,
+  a: number,
+  b: number,
+  c: number,
+): number | undefined {
+  if (ids !== undefined) {
+    const n = ids.length;
+    if (a >= 0 && a < n && (ids[a] as Block).id === id) return a;
+    if (b >= 0 && b < n && (ids[b] as Block).id === id) return b;
+    if (c >= 0 && c < n && (ids[c] as Block).id === id) return c;
+  }
+  return blockIndex.get(id);
+}
+
+/**
  * Checks one graph level (recursing into composites) and, when it has no errors, builds its
  * compiled form. Validation and compilation are one pass, so `compile` succeeds exactly when
  * `validate` reports no errors.
@@ -68,8 +89,10 @@ export function analyzeGraph(
   const validTo = new Int32Array(transitions.length);
   const outDegree = new Int32Array(n);
   let validCount = 0;
-  let lastFromId: string | undefined;
-  let lastFrom: number | undefined;
+  // Where the last transition started and ended (-1: nowhere known), to guess the next one's ends.
+  const ids = blockIndex.size === n ? blocks : undefined;
+  let lastFrom = -1;
+  let lastTo = -1;
   for (let ti = 0; ti < transitions.length; ti++) {
     const t = transitions[ti] as Transition;
     const idCount = transitionIds.size;
@@ -80,15 +103,13 @@ export function analyzeGraph(
         transitionId: t.id,
       });
     }
-    // Transitions out of one block usually come one after another: the last look-up is reused.
-    let from: number | undefined;
-    if (t.from === lastFromId) from = lastFrom;
-    else {
-      from = blockIndex.get(t.from);
-      lastFromId = t.from;
-      lastFrom = from;
-    }
-    const to = blockIndex.get(t.to);
+    // Transitions are mostly listed as the graph was drawn: out of the block the last one left or
+    // entered, or the block after it, into the block after the last target or the same one. Those
+    // are tried before a look-up.
+    const from = locateBlock(t.from, ids, blockIndex, lastFrom, lastTo, lastFrom + 1);
+    const to = locateBlock(t.to, ids, blockIndex, lastTo + 1, lastTo, -1);
+    lastFrom = from ?? -1;
+    lastTo = to ?? -1;
     if (from === undefined) {
       dc.add(
         'unknown_transition_source',
@@ -280,7 +301,7 @@ export function analyzeGraph(
     vars,
     inputFields,
     topo,
-    ids: blockIndex.size === n ? blocks : undefined,
+    ids,
     predStart,
     preds,
   };

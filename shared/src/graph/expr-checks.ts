@@ -25,20 +25,35 @@ function isUpstream(x: number, at: number, scope: RefScope, isTransition: boolea
   return scope.topo.isAncestor(x, at);
 }
 
+/** How many predecessors of predecessors nearBlock compares before it leaves the rest to a look-up. */
+const NEAR_BUDGET = 32;
+
 /**
- * The block named `id` when it is `at` itself (with `self`) or one of its direct predecessors, the
- * blocks most references name: all of them run before `at` (a predecessor is its ancestor, and `at`
- * is one of its own only through a self-loop). -1 when it is none of these, or when ids are not
- * unique: the caller then looks the id up in blockIndex.
+ * The block named `id` when it is `at` itself (with `self`), one of its direct predecessors or one
+ * of theirs: the blocks most references name. All of them run before `at` (they are its
+ * ancestors; `at` is one of its own only through a self-loop). -1 when it is none of these, or when
+ * ids are not unique: the caller then looks the id up in blockIndex.
  */
 function nearBlock(id: string, at: number, self: boolean, scope: RefScope): number {
   const blocks = scope.ids;
   if (blocks === undefined) return -1;
   if (self && (blocks[at] as { id: string }).id === id) return at;
-  const preds = scope.preds;
-  for (let k = scope.predStart[at] as number, end = scope.predStart[at + 1] as number; k < end; k++) {
+  const { preds, predStart } = scope;
+  const start = predStart[at] as number;
+  const end = predStart[at + 1] as number;
+  for (let k = start; k < end; k++) {
     const p = preds[k] as number;
     if ((blocks[p] as { id: string }).id === id) return p;
+  }
+  let budget = NEAR_BUDGET;
+  for (let k = start; k < end; k++) {
+    const p = preds[k] as number;
+    for (let j = predStart[p] as number, pEnd = predStart[p + 1] as number; j < pEnd; j++) {
+      const q = preds[j] as number;
+      // `at` itself is its own ancestor only through a cycle: that answer is the look-up's.
+      if (q !== at && (blocks[q] as { id: string }).id === id) return q;
+      if (--budget === 0) return -1;
+    }
   }
   return -1;
 }

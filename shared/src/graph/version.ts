@@ -25,14 +25,6 @@ enum BlockTag {
   Composite = 105,
 }
 
-const SEED = {
-  input: BlockTag.Input,
-  output: BlockTag.Output,
-  transform: BlockTag.Transform,
-  llm: BlockTag.Llm,
-  composite: BlockTag.Composite,
-} as const;
-
 /**
  * Writes what a block's version covers and returns the version: everything that changes what the
  * block does (model, prompts, output schema, parameters, recovery, timeout, expression), nothing
@@ -48,18 +40,22 @@ function writeBehaviour(
   childHash: string | undefined,
   memo: RecoveryMemo,
 ): string {
-  w.beginVersion(SEED[b.type]);
+  // Each case seeds its own version (a look-up by type name would be a megamorphic keyed load).
   switch (b.type) {
     case 'input':
+      w.beginVersion(BlockTag.Input);
       w.json(b.fields ?? []);
       return w.endVersion();
     case 'output':
+      w.beginVersion(BlockTag.Output);
       w.optStr(b.value);
       return w.endVersion();
     case 'transform':
+      w.beginVersion(BlockTag.Transform);
       w.str(b.expr);
       return w.endVersion();
     case 'llm': {
+      w.beginVersion(BlockTag.Llm);
       w.str(b.provider);
       w.str(b.model);
       w.json(b.selection ?? null);
@@ -85,6 +81,7 @@ function writeBehaviour(
       return w.endVersion();
     }
     case 'composite':
+      w.beginVersion(BlockTag.Composite);
       w.json(b.inputMap ?? null);
       w.optStr(childHash);
       return w.endVersion();
@@ -149,7 +146,20 @@ const writer = new HashWriter();
 const EMPTY = Object.freeze({});
 
 /** Which block type a row holds. */
-const TYPE_UNIT = { input: 1, output: 2, transform: 3, llm: 4, composite: 5 } as const;
+function typeUnit(type: Block['type']): number {
+  switch (type) {
+    case 'input':
+      return 1;
+    case 'output':
+      return 2;
+    case 'transform':
+      return 3;
+    case 'llm':
+      return 4;
+    case 'composite':
+      return 5;
+  }
+}
 
 /**
  * Writes the bytes the graph's content hash is taken over, and sets each compiled block's version
@@ -192,7 +202,7 @@ export function graphHashBytes(
     const c = compiledBlocks[i] as CompiledBlock;
     w.str(b.id);
     w.str(b.name);
-    w.unit(TYPE_UNIT[b.type]);
+    w.unit(typeUnit(b.type));
     w.optStr(b.routing);
     w.optStr(b.join);
     w.optJson(b.assign);
