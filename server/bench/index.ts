@@ -5,9 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BenchSuite } from './harness';
 import { printTable } from './harness';
-import { suites } from './suites';
+import { type SuiteEntry, suites } from './suites';
 
 /** Runs one suite in a fresh process, so that one suite's heap and JIT state never skews another's. */
 function runIsolated(name: string): Promise<Record<string, number | string | null>> {
@@ -48,11 +47,13 @@ const only = process.argv
 
 async function main(): Promise<void> {
   const results: Record<string, number | string | null> = {};
-  const chosen: BenchSuite[] = only ? suites.filter((s) => only.split(',').includes(s.name)) : suites;
+  const chosen: readonly SuiteEntry[] = only
+    ? suites.filter((s) => only.split(',').includes(s.name))
+    : suites;
   for (const suite of chosen) {
     const started = performance.now();
     if (!json) process.stderr.write(`running ${suite.name}...\n`);
-    const r = inProcess ? await suite.run({ smoke }) : await runIsolated(suite.name);
+    const r = inProcess ? await (await suite.load()).run({ smoke }) : await runIsolated(suite.name);
     Object.assign(results, r);
     if (!json)
       process.stderr.write(
