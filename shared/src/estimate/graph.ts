@@ -1,7 +1,7 @@
 import type { BlockPath } from '../engine/events';
 import type { CompiledBlock, CompiledGraph } from '../graph/compiled';
 import type { BlockType } from '../graph/schema';
-import { computeTopology, type Topology } from '../graph/topology';
+import { adjacencyOf, computeTopology, type Topology } from '../graph/topology';
 import { type BranchCounts, branchProbabilities, expectedVisits, outgoingAll } from './flow';
 import type { BlockEstimate } from './types';
 
@@ -151,7 +151,7 @@ function estimateScope(
   for (const t of g.transitions) pe[t.index] = (p[t.index] as number) * (per[t.from] as PerVisit).success;
   const topo = computeTopology(
     n,
-    g.blocks.map((b) => [...new Set(outgoingAll(b).map((t) => t.to))]),
+    adjacencyOf(g.blocks.map((b) => [...new Set(outgoingAll(b).map((t) => t.to))])),
   );
   const { v, inflow } = expectedVisits(g, topo, pe);
 

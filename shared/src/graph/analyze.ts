@@ -8,11 +8,8 @@ import { LIMITS } from './limits';
 import { checkParallelWrites } from './parallel';
 import { CompiledTransitionRecord } from './records';
 import type { Block, GraphDocument, SubGraph, Transition } from './schema';
-import { computeTopology, reachableFrom } from './topology';
+import { type Adjacency, computeTopology, reachableFrom } from './topology';
 import { graphHashBytes, hashEscapes } from './version';
-
-/** The (frozen, shared) successor list of a block with none. */
-const NO_SUCCESSORS: number[] = Object.freeze([]) as unknown as number[];
 
 export interface AnalyzeOptions {
   readonly sha256: Sha256Hex;
@@ -148,22 +145,17 @@ export function analyzeGraph(
     validCount++;
     outDegree[from] = (outDegree[from] as number) + 1;
   }
-  // Successor lists, in transition order: slices of one array sorted by block (no allocation
-  // site per list: see records.ts).
-  const starts = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) starts[i + 1] = (starts[i] as number) + (outDegree[i] as number);
-  const sorted: number[] = new Array<number>(validCount).fill(0);
+  // Successors, in transition order, as one list sorted by block (no list per block).
+  const succStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) succStart[i + 1] = (succStart[i] as number) + (outDegree[i] as number);
+  const succTo = new Int32Array(validCount);
+  const succFill = succStart.slice(0, n);
   for (let k = 0; k < validCount; k++) {
     const from = validFrom[k] as number;
-    sorted[starts[from] as number] = validTo[k] as number;
-    starts[from] = (starts[from] as number) + 1;
+    succTo[succFill[from] as number] = validTo[k] as number;
+    succFill[from] = (succFill[from] as number) + 1;
   }
-  const succ: number[][] = new Array(n);
-  for (let i = 0, from = 0; i < n; i++) {
-    const to = starts[i] as number;
-    succ[i] = from === to ? NO_SUCCESSORS : sorted.slice(from, to);
-    from = to;
-  }
+  const succ: Adjacency = { start: succStart, to: succTo };
 
   // Input and output blocks.
   const inputs: number[] = [];

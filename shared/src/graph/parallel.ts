@@ -1,6 +1,6 @@
 import type { DiagnosticCollector } from './issues';
 import type { Block, GraphDocument, SubGraph } from './schema';
-import type { Topology } from './topology';
+import { type Adjacency, successors, type Topology } from './topology';
 
 /**
  * Two branches of a fan-out (routing "all") that may both write the same `replace` var race: which
@@ -9,7 +9,7 @@ import type { Topology } from './topology';
  */
 export function checkParallelWrites(
   g: GraphDocument | SubGraph,
-  succ: readonly (readonly number[])[],
+  succ: Adjacency,
   _topo: Topology,
   dc: DiagnosticCollector,
 ): void {
@@ -22,7 +22,7 @@ export function checkParallelWrites(
   if (replaceVars.size === 0) return;
   blocks.forEach((b, f) => {
     if (b.routing !== 'all') return;
-    const targets = [...new Set(succ[f] ?? [])];
+    const targets = [...new Set(successors(succ, f))];
     if (targets.length < 2) return;
     const writers = new Map<string, { branch: number; block: number }>();
     const reported = new Set<string>();
@@ -48,18 +48,13 @@ export function checkParallelWrites(
   });
 }
 
-function branchBlocks(
-  start: number,
-  fanOut: number,
-  succ: readonly (readonly number[])[],
-  blocks: readonly Block[],
-): number[] {
+function branchBlocks(start: number, fanOut: number, succ: Adjacency, blocks: readonly Block[]): number[] {
   const seen = new Set<number>([start]);
   const queue = [start];
   for (let q = 0; q < queue.length; q++) {
     const v = queue[q] as number;
     if (blocks[v]?.join === 'all' && v !== start) continue;
-    for (const w of succ[v] ?? []) {
+    for (const w of successors(succ, v)) {
       if (w === fanOut || seen.has(w) || blocks[w]?.join === 'all') continue;
       seen.add(w);
       queue.push(w);

@@ -20,7 +20,24 @@ export interface Topology {
 /** How many blocks the short search in isAncestor may visit before the bitsets answer instead. */
 const NEAR_SEARCH_BUDGET = 48;
 
-export function computeTopology(n: number, succ: readonly (readonly number[])[]): Topology {
+/**
+ * Each block's successors (one per transition, in transition order): block i's are
+ * to[start[i]] up to to[start[i + 1]]. One list for the whole graph, not one per block.
+ */
+export interface Adjacency {
+  readonly start: Int32Array;
+  readonly to: Int32Array;
+}
+
+/** The Adjacency of per-block successor lists. */
+export function adjacencyOf(lists: readonly (readonly number[])[]): Adjacency {
+  const start = new Int32Array(lists.length + 1);
+  for (let i = 0; i < lists.length; i++) start[i + 1] = (start[i] as number) + (lists[i] as number[]).length;
+  return { start, to: Int32Array.from(lists.flat()) };
+}
+
+export function computeTopology(n: number, succ: Adjacency): Topology {
+  const { start, to } = succ;
   // Tarjan's algorithm, iterative (a 5,000-block chain must not overflow the stack): the work
   // stack holds a block and the index of its next edge.
   const index = new Int32Array(n).fill(-1);
@@ -49,9 +66,9 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
         stack[height++] = v;
         onStack[v] = 1;
       }
-      const edges = succ[v] as readonly number[];
-      if (e < edges.length) {
-        const w = edges[e] as number;
+      const first = start[v] as number;
+      if (first + e < (start[v + 1] as number)) {
+        const w = to[first + e] as number;
         workE[top] = e + 1;
         if (index[w] === -1) {
           top++;
@@ -83,9 +100,7 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
     }
   }
   const sccCount = members.length;
-  const sccCyclic = members.map(
-    (m) => m.length > 1 || (succ[m[0] as number] as readonly number[]).includes(m[0] as number),
-  );
+  const sccCyclic = members.map((m) => m.length > 1 || hasEdge(succ, m[0] as number, m[0] as number));
 
   // Ancestor bitsets: one row per component, one bit per component. Tarjan numbers components in
   // reverse topological order, so a component's ancestors all have higher numbers: walking from
@@ -102,9 +117,9 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
       if (sccCyclic[c]) b[mine + first] = (b[mine + first] as number) | self;
       const comp = members[c] as number[];
       for (let k = 0; k < comp.length; k++) {
-        const edges = succ[comp[k] as number] as readonly number[];
-        for (let e = 0; e < edges.length; e++) {
-          const cw = sccOf[edges[e] as number] as number;
+        const v = comp[k] as number;
+        for (let e = start[v] as number, end = start[v + 1] as number; e < end; e++) {
+          const cw = sccOf[to[e] as number] as number;
           if (cw === c) continue;
           const theirs = cw * words;
           for (let i = first; i < words; i++)
@@ -130,9 +145,9 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
     let pushed = 0;
     work[top++] = a;
     while (top > 0) {
-      const edges = succ[work[--top] as number] as readonly number[];
-      for (let e = 0; e < edges.length; e++) {
-        const w = edges[e] as number;
+      const v = work[--top] as number;
+      for (let e = start[v] as number, end = start[v + 1] as number; e < end; e++) {
+        const w = to[e] as number;
         const cw = sccOf[w] as number;
         // In the component: w reaches every member (a cycle joins them when there are several).
         if (cw === cb) return true;
@@ -177,20 +192,36 @@ export function computeTopology(n: number, succ: readonly (readonly number[])[])
   };
 }
 
-/** Blocks reachable from `start` (included) following `succ`. */
-export function reachableFrom(start: number, succ: readonly (readonly number[])[], n: number): Uint8Array {
+/** Blocks reachable from `from` (included) following `succ`. */
+export function reachableFrom(from: number, succ: Adjacency, n: number): Uint8Array {
+  const { start, to } = succ;
   const seen = new Uint8Array(n);
-  const queue = [start];
-  seen[start] = 1;
-  for (let q = 0; q < queue.length; q++) {
-    const edges = succ[queue[q] as number] as readonly number[];
-    for (let e = 0; e < edges.length; e++) {
-      const w = edges[e] as number;
+  // Each block enters the queue once.
+  const queue = new Int32Array(n);
+  let tail = 0;
+  queue[tail++] = from;
+  seen[from] = 1;
+  for (let q = 0; q < tail; q++) {
+    const v = queue[q] as number;
+    for (let e = start[v] as number, end = start[v + 1] as number; e < end; e++) {
+      const w = to[e] as number;
       if (!seen[w]) {
         seen[w] = 1;
-        queue.push(w);
+        queue[tail++] = w;
       }
     }
   }
   return seen;
+}
+
+/** Whether a transition leads from a to b. */
+export function hasEdge(succ: Adjacency, a: number, b: number): boolean {
+  for (let e = succ.start[a] as number, end = succ.start[a + 1] as number; e < end; e++)
+    if (succ.to[e] === b) return true;
+  return false;
+}
+
+/** The blocks a transition leads to from v, in transition order (repeats kept). */
+export function successors(succ: Adjacency, v: number): number[] {
+  return Array.from(succ.to.subarray(succ.start[v] as number, succ.start[v + 1] as number));
 }
