@@ -28,6 +28,9 @@ const parts: TemplatePart[] = [];
 const paths: TemplatePath[] = [];
 const segments: (string | number)[] = [];
 
+/** The list of paths of every template without variables. */
+const NO_PATHS: readonly TemplatePath[] = Object.freeze([]);
+
 export function parseTemplate(text: string): TemplateParseOutcome {
   let partCount = 0;
   let pathCount = 0;
@@ -65,7 +68,10 @@ export function parseTemplate(text: string): TemplateParseOutcome {
   }
   return {
     ok: true,
-    template: new ParsedTemplateRecord(parts.slice(0, partCount), paths.slice(0, pathCount)),
+    template: new ParsedTemplateRecord(
+      parts.slice(0, partCount),
+      pathCount === 0 ? NO_PATHS : paths.slice(0, pathCount),
+    ),
   };
 }
 
