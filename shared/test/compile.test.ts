@@ -197,7 +197,7 @@ describe('templates', () => {
 function referenceParseTemplate(text: string): unknown {
   const SEGMENT = /^(?:\.([A-Za-z0-9_-]+)|\[(\d+)\])/;
   const ROOT = /^[A-Za-z_][A-Za-z0-9_]*/;
-  const parsePath = (t: string) => {
+  const parsePath = (t: string, start: number) => {
     const root = ROOT.exec(t);
     if (!root) return undefined;
     const segments: (string | number)[] = [];
@@ -208,10 +208,9 @@ function referenceParseTemplate(text: string): unknown {
       segments.push(m[1] !== undefined ? m[1] : Number(m[2]));
       rest = rest.slice(m[0].length);
     }
-    return { root: root[0], segments, text: t };
+    return { root: root[0], segments, start, end: start + t.length };
   };
   const parts: unknown[] = [];
-  const paths: unknown[] = [];
   let i = 0;
   let literal = '';
   while (i < text.length) {
@@ -223,17 +222,17 @@ function referenceParseTemplate(text: string): unknown {
     literal += text.slice(i, open);
     const close = text.indexOf('}}', open + 2);
     if (close < 0) return { ok: false, at: open };
-    const inner = text.slice(open + 2, close).trim();
-    const parsed = parsePath(inner);
+    const raw = text.slice(open + 2, close);
+    const inner = raw.trim();
+    const parsed = parsePath(inner, open + 2 + raw.length - raw.trimStart().length);
     if (!parsed) return { ok: false, inner };
     if (literal) parts.push(literal);
     literal = '';
     parts.push(parsed);
-    paths.push(parsed);
     i = close + 2;
   }
   if (literal) parts.push(literal);
-  return { ok: true, template: { parts, paths } };
+  return { ok: true, template: { parts } };
 }
 
 describe('fast hashes', () => {

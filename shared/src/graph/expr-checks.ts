@@ -121,16 +121,17 @@ export function checkTemplate(
     return undefined;
   }
   let ok = true;
-  const paths = r.template.paths;
-  for (let k = 0; k < paths.length; k++) {
-    const p = paths[k] as (typeof paths)[number];
+  const parts = r.template.parts;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k] as (typeof parts)[number];
+    if (typeof p === 'string') continue;
     const first = p.segments[0];
     switch (p.root) {
       case 'input':
         if (scope.inputFields && typeof first === 'string' && !scope.inputFields.has(first)) {
           dc.add(
             'template_unknown_variable',
-            `{{${p.text}}} reads input field "${first}", which the input block does not declare: add the field to the input block or fix the name.`,
+            `{{${text.slice(p.start, p.end)}}} reads input field "${first}", which the input block does not declare: add the field to the input block or fix the name.`,
             { path, ...where },
           );
           ok = false;
@@ -140,7 +141,7 @@ export function checkTemplate(
         if (typeof first !== 'string') {
           dc.add(
             'template_unknown_variable',
-            `{{${p.text}}} must name a block: write {{out.<blockId>}} or {{out.<blockId>.field}}.`,
+            `{{${text.slice(p.start, p.end)}}} must name a block: write {{out.<blockId>}} or {{out.<blockId>.field}}.`,
             { path, ...where },
           );
           ok = false;
@@ -151,14 +152,14 @@ export function checkTemplate(
         if (x === undefined) {
           dc.add(
             'template_unknown_variable',
-            `{{${p.text}}} reads block "${first}", which does not exist in this graph: use the id of a block upstream.`,
+            `{{${text.slice(p.start, p.end)}}} reads block "${first}", which does not exist in this graph: use the id of a block upstream.`,
             { path, ...where },
           );
           ok = false;
         } else if (!isUpstream(x, at, scope, false)) {
           dc.add(
             'template_not_upstream',
-            `{{${p.text}}} reads block "${first}", which does not run before this block: connect "${first}" upstream or read something that does.`,
+            `{{${text.slice(p.start, p.end)}}} reads block "${first}", which does not run before this block: connect "${first}" upstream or read something that does.`,
             { path, ...where },
           );
           ok = false;
@@ -169,7 +170,7 @@ export function checkTemplate(
         if (typeof first !== 'string' || !scope.vars.has(first)) {
           dc.add(
             'template_unknown_variable',
-            `{{${p.text}}} reads a var that is not declared: declare "${String(first)}" under the graph's vars or fix the name.`,
+            `{{${text.slice(p.start, p.end)}}} reads a var that is not declared: declare "${String(first)}" under the graph's vars or fix the name.`,
             { path, ...where },
           );
           ok = false;
@@ -178,7 +179,7 @@ export function checkTemplate(
       default:
         dc.add(
           'template_unknown_variable',
-          `{{${p.text}}} starts with "${p.root}": a template reads only input, out.<blockId> and vars.<name>.`,
+          `{{${text.slice(p.start, p.end)}}} starts with "${p.root}": a template reads only input, out.<blockId> and vars.<name>.`,
           { path, ...where },
         );
         ok = false;

@@ -162,28 +162,25 @@ export const TemplatePathRecord = plain(function (
   this: Rec,
   root: string,
   segments: readonly (string | number)[],
-  text: string,
+  start: number,
+  end: number,
 ) {
   this.root = root;
   this.segments = segments;
-  this.text = text;
+  this.start = start;
+  this.end = end;
 } as unknown as new (
   root: string,
   segments: readonly (string | number)[],
-  text: string,
+  start: number,
+  end: number,
 ) => TemplatePath);
 
-/** A parsed prompt template. */
-export const ParsedTemplateRecord = plain(function (
-  this: Rec,
-  parts: readonly TemplatePart[],
-  paths: readonly TemplatePath[],
-) {
+/** A parsed template (its parts: literal strings and paths). */
+export const ParsedTemplateRecord = plain(function (this: Rec, parts: readonly TemplatePart[]) {
   this.parts = parts;
-  this.paths = paths;
 } as unknown as new (
   parts: readonly TemplatePart[],
-  paths: readonly TemplatePath[],
 ) => ParsedTemplate);
 
 export const CompiledTransitionRecord = plain(function (

@@ -10,30 +10,27 @@ export interface TemplatePath {
   readonly root: string;
   /** Segments after the root: property names or array indexes. */
   readonly segments: readonly (string | number)[];
-  readonly text: string;
+  /** Where the path is written in its template: text.slice(start, end) (inside the braces, no spaces). */
+  readonly start: number;
+  readonly end: number;
 }
 
 export type TemplatePart = string | TemplatePath;
 
 export interface ParsedTemplate {
+  /** Literal text and paths, in order (a template without variables is one literal, or none). */
   readonly parts: readonly TemplatePart[];
-  readonly paths: readonly TemplatePath[];
 }
 
 export type TemplateParseOutcome = { ok: true; template: ParsedTemplate } | { ok: false; message: string };
 
-// Parts, paths and segments are gathered in these (written by index, never shortened, so they keep
-// their room), then copied out at their final size: a fresh array that grows starts with room for 16.
+// Parts and segments are gathered in these (written by index, never shortened, so they keep their
+// room), then copied out at their final size: a fresh array that grows starts with room for 16.
 const parts: TemplatePart[] = [];
-const paths: TemplatePath[] = [];
 const segments: (string | number)[] = [];
-
-/** The list of paths of every template without variables. */
-const NO_PATHS: readonly TemplatePath[] = Object.freeze([]);
 
 export function parseTemplate(text: string): TemplateParseOutcome {
   let partCount = 0;
-  let pathCount = 0;
   let i = 0;
   while (i < text.length) {
     const open = text.indexOf('{{', i);
@@ -63,15 +60,11 @@ export function parseTemplate(text: string): TemplateParseOutcome {
     }
     if (open > i) parts[partCount++] = text.slice(i, open);
     parts[partCount++] = parsed;
-    paths[pathCount++] = parsed;
     i = close + 2;
   }
   return {
     ok: true,
-    template: new ParsedTemplateRecord(
-      parts.slice(0, partCount),
-      pathCount === 0 ? NO_PATHS : paths.slice(0, pathCount),
-    ),
+    template: new ParsedTemplateRecord(parts.slice(0, partCount)),
   };
 }
 
@@ -142,7 +135,7 @@ function parsePath(text: string, start: number, end: number): TemplatePath | und
       j = k + 1;
     } else return undefined;
   }
-  return new TemplatePathRecord(root, segments.slice(0, count), text.slice(start, end));
+  return new TemplatePathRecord(root, segments.slice(0, count), start, end);
 }
 
 /** Reads a path from a value; undefined when any step is missing. Own properties only. */
