@@ -99,6 +99,13 @@ export class HashWriter {
     if (this.mixing) this.mixUnit(c);
   }
 
+  /** `count` absent values (as many unit(HashTag.Absent) calls write), outside a version. */
+  absent(count: number): void {
+    const b = this.room(count);
+    for (let p = this.at, end = p + count; p < end; p++) b[p] = HashTag.Absent;
+    this.at += count;
+  }
+
   /** A string: its length, then its UTF-16 units (fed to a version two at a time, as Hash64.str). */
   str(s: string): void {
     const n = s.length;
@@ -244,6 +251,11 @@ export class HashWriter {
 
   /** Any JSON value, canonically: object keys sorted, undefined properties skipped (as canonicalJson). */
   json(v: unknown): void {
+    // Most absent settings arrive as null: no look at the type for them.
+    if (v === null) {
+      this.unit(HashTag.Null);
+      return;
+    }
     switch (typeof v) {
       case 'string':
         this.unit(HashTag.String);

@@ -203,11 +203,21 @@ export function graphHashBytes(
     w.str(b.id);
     w.str(b.name);
     w.unit(typeUnit(b.type));
-    w.optStr(b.routing);
-    w.optStr(b.join);
-    w.optJson(b.assign);
-    w.optNum(b.timeoutMs);
-    w.optNum(b.maxVisits);
+    if (
+      b.routing === undefined &&
+      b.join === undefined &&
+      b.assign === undefined &&
+      b.timeoutMs === undefined &&
+      b.maxVisits === undefined
+    )
+      w.absent(5);
+    else {
+      w.optStr(b.routing);
+      w.optStr(b.join);
+      w.optJson(b.assign);
+      w.optNum(b.timeoutMs);
+      w.optNum(b.maxVisits);
+    }
     (c as { version: string }).version = writeBehaviour(w, b, c, childHashes[i], memo);
     // The block's own recovery: the version holds it resolved (with the graph defaults).
     if (b.type === 'llm') w.optJson(b.recovery);
