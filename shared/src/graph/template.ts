@@ -96,10 +96,28 @@ for (let c = 0; c < 128; c++) NAME_CHAR[c] = isWordChar(c, true) || c === 45 ? 1
 
 /** The roots a template may read: the constant strings are shared (and compare fastest). */
 function rootOf(text: string, start: number, end: number): string {
+  // By character code (a startsWith call each cost more than the comparisons).
   const n = end - start;
-  if (n === 3 && text.startsWith('out', start)) return 'out';
-  if (n === 4 && text.startsWith('vars', start)) return 'vars';
-  if (n === 5 && text.startsWith('input', start)) return 'input';
+  const c = text.charCodeAt(start);
+  if (n === 3 && c === 111 && text.charCodeAt(start + 1) === 117 && text.charCodeAt(start + 2) === 116)
+    return 'out';
+  if (
+    n === 5 &&
+    c === 105 &&
+    text.charCodeAt(start + 1) === 110 &&
+    text.charCodeAt(start + 2) === 112 &&
+    text.charCodeAt(start + 3) === 117 &&
+    text.charCodeAt(start + 4) === 116
+  )
+    return 'input';
+  if (
+    n === 4 &&
+    c === 118 &&
+    text.charCodeAt(start + 1) === 97 &&
+    text.charCodeAt(start + 2) === 114 &&
+    text.charCodeAt(start + 3) === 115
+  )
+    return 'vars';
   return text.slice(start, end);
 }
 
