@@ -23,6 +23,27 @@ import {
   spots,
 } from './fuzz-docs';
 
+/** input -> b0 -> ... -> b(k-1) -> output: transform blocks whose ids are `idLength` characters. */
+function chainDoc(k: number, idLength: number): GraphDocument {
+  const id = (i: number) => `b${i}_`.padEnd(idLength, 'x');
+  const ids = ['input', ...Array.from({ length: k }, (_, i) => id(i)), 'output'];
+  return {
+    schemaVersion: 1,
+    name: 'Chain',
+    blocks: [
+      { id: 'input', name: 'In', type: 'input' },
+      ...Array.from({ length: k }, (_, i) => ({
+        id: id(i),
+        name: `B${i}`,
+        type: 'transform' as const,
+        expr: '1',
+      })),
+      { id: 'output', name: 'Out', type: 'output' },
+    ],
+    transitions: ids.slice(1).map((to, i) => ({ id: `t${i}`, from: ids[i] as string, to })),
+  };
+}
+
 /** A schema-valid document that uses every key the schema declares (not meant to compile). */
 function richDoc(): Json {
   const recovery = {
@@ -322,6 +343,33 @@ describe('fast parse: the same answer as the zod schema', () => {
     expect(agree(doc)).toBe(true);
   });
 
+  it('settles the size of a document without counting escapes when its transitions name blocks', () => {
+    const limit = LIMITS.maxDocumentBytes;
+    const base = chainDoc(300, 60);
+    // Plain text (nothing to escape) in a var, long enough that the fast parser's bound alone is
+    // over the limit, short enough that the bound without the transitions' ends is within it.
+    const withText = (n: number) => ({
+      ...base,
+      vars: { big: { reducer: 'replace', initial: 'x'.repeat(n) } },
+    });
+    const ends = base.transitions.reduce((sum, t) => sum + t.from.length + t.to.length, 0);
+    let n = 0;
+    let fast = fastParseGraph(withText(n));
+    while (fast && fast.minSize + 5 * fast.textChars <= limit) fast = fastParseGraph(withText((n += 500)));
+    expect(fast && fast.minSize + 5 * (fast.textChars - ends) <= limit).toBe(true);
+    const doc = withText(n);
+    expect(JSON.stringify(doc).length).toBeLessThan(limit);
+    expect(validate(doc)).toEqual([]);
+    // The end of a transition that names no block is text like any other: here a control
+    // character takes 5 escapes, which put the document over the limit.
+    const unknownEnd = {
+      ...base,
+      transitions: [...base.transitions, { id: 'x', from: 'input', to: '\u0001'.repeat(160_000) }],
+    };
+    expect(JSON.stringify(unknownEnd).length).toBeGreaterThan(limit);
+    expect(validate(unknownEnd).map((d) => d.code)).toEqual(['document_too_large']);
+  });
+
   it('reports a document over the size limit exactly when JSON.stringify is over it', () => {
     const limit = LIMITS.maxDocumentBytes;
     // A var's initial value of n characters, every tenth a newline (written \n, one more character).
@@ -337,7 +385,7 @@ describe('fast parse: the same answer as the zod schema', () => {
     const composite = JSON.parse(
       readFileSync(new URL('../../examples/composite-refine.json', import.meta.url), 'utf8'),
     ) as unknown;
-    for (const base of [baseDoc(), broken, composite]) {
+    for (const base of [baseDoc(), broken, composite, chainDoc(300, 60)]) {
       const n0 = 900_000;
       const over = JSON.stringify(withInitial(base, n0)).length - limit;
       for (let delta = -3; delta <= 3; delta++) {

@@ -13,11 +13,24 @@ import { graphHashBytes, hashEscapes } from './version';
 
 export interface AnalyzeOptions {
   readonly sha256: Sha256Hex;
-  /** Receives the escapes JSON adds to the top-level graph's strings (when it compiles), for its size. */
+  /** For a document whose size the fast parser could only bound: settles it (see KeptEscapes). */
   readonly keep?: KeptEscapes | undefined;
 }
 
+/**
+ * The document's JSON size is the fast parser's minimum plus the escapes its text strings need, at
+ * most 5 a character. The ends of a transition that name a block are text the parser could not
+ * tell from any other, but a block id has nothing to escape: without them the bound may settle the
+ * size. Otherwise the escapes are counted as the graph's hash is written (when it compiles).
+ */
 export interface KeptEscapes {
+  /** In: the characters of the text strings (fast-parse.ts). */
+  readonly textChars: number;
+  /** In: how many text characters the limit leaves room for, at 5 escapes each. */
+  readonly allowance: number;
+  /** Out: set when the text left once the transitions' ends are taken out is within the allowance. */
+  withinLimit?: boolean;
+  /** Out: else the escapes JSON adds to the top-level graph's strings, when it compiles. */
   escapes?: number;
 }
 
@@ -90,6 +103,8 @@ export function analyzeGraph(
   const ids = blockIndex.size === n ? blocks : undefined;
   let lastFrom = -1;
   let lastTo = -1;
+  // Characters of transition ends that name a block (for KeptEscapes).
+  let endChars = 0;
   for (let ti = 0; ti < transitions.length; ti++) {
     const t = transitions[ti] as Transition;
     const idCount = transitionIds.size;
@@ -129,6 +144,7 @@ export function analyzeGraph(
       );
     }
     if (from === undefined || to === undefined) continue;
+    endChars += t.from.length + t.to.length;
     if (t.else) {
       if (elseSeen[from]) {
         dc.add('multiple_else', `Block "${t.from}" has more than one else transition: keep one.`, {
@@ -145,6 +161,9 @@ export function analyzeGraph(
     validCount++;
     outDegree[from] = (outDegree[from] as number) + 1;
   }
+  const keep = depth === 0 ? opts.keep : undefined;
+  if (keep && keep.textChars - endChars <= keep.allowance) keep.withinLimit = true;
+
   // Successors, in transition order, as one list sorted by block (no list per block).
   const succStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) succStart[i + 1] = (succStart[i] as number) + (outDegree[i] as number);
@@ -340,12 +359,12 @@ export function analyzeGraph(
   // A block that did not compile (a composite whose nested graph has errors counts them there).
   if (dc.errorCount > startErrors || inputIndex === undefined || compiledBlocks.length !== n)
     return undefined;
-  const keep = depth === 0 ? opts.keep : undefined;
+  const countEscapes = keep !== undefined && !keep.withinLimit;
   // Sets the block versions too.
   const hash = opts.sha256(
-    graphHashBytes(g, childHashes, blockIndex, compiledBlocks, compiledTransitions, keep !== undefined),
+    graphHashBytes(g, childHashes, blockIndex, compiledBlocks, compiledTransitions, countEscapes),
   );
-  if (keep) keep.escapes = hashEscapes();
+  if (countEscapes) keep.escapes = hashEscapes();
   const compiled: CompiledGraph = {
     hash,
     name: 'name' in g && typeof g.name === 'string' ? g.name : '',

@@ -175,9 +175,33 @@ export class HashWriter {
     let h2 = this.h2;
     let escapes = 0;
     let i = 0;
-    if (!mixing) {
-      // Outside a version (ids, names, conditions' texts): a loop with nothing to mix, left at the
-      // first pair that is not ASCII (the loop below takes it from there).
+    // Pairs of ASCII characters first, in a loop that does only what this string needs (mix it in
+    // a version, count escapes while counting), left at the first pair that is not ASCII: the
+    // general loop below takes it from there.
+    if (!this.counting) {
+      if (mixing) {
+        for (; i + 1 < n; i += 2) {
+          const c0 = s.charCodeAt(i);
+          const c1 = s.charCodeAt(i + 1);
+          if ((c0 | c1) >= 0x80) break;
+          const c = c0 | (c1 << 16);
+          h1 = Math.imul(h1 ^ c, 0x01000193);
+          h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h1 >>> 13);
+          b[p] = c0;
+          b[p + 1] = c1;
+          p += 2;
+        }
+      } else {
+        for (; i + 1 < n; i += 2) {
+          const c0 = s.charCodeAt(i);
+          const c1 = s.charCodeAt(i + 1);
+          if ((c0 | c1) >= 0x80) break;
+          b[p] = c0;
+          b[p + 1] = c1;
+          p += 2;
+        }
+      }
+    } else if (!mixing) {
       for (; i + 1 < n; i += 2) {
         const c0 = s.charCodeAt(i);
         const c1 = s.charCodeAt(i + 1);

@@ -58,12 +58,15 @@ export function checkGraph(input: unknown, opts: CompileOptions = {}): CompileRe
       return tooLarge(diagnostics, dc, size);
     const doc = fast ? fast.doc : parseSlow(input, dc);
     if (!doc) return { diagnostics, compiled: undefined, doc: undefined };
-    const keep: KeptEscapes = {};
-    const compiled = analyzeGraph(doc, dc, 0, {
-      sha256: opts.sha256 ?? sha256Hex,
-      keep: sizePending ? keep : undefined,
-    });
-    if (fast && sizePending) {
+    const keep: KeptEscapes | undefined =
+      fast && sizePending
+        ? {
+            textChars: fast.textChars,
+            allowance: Math.floor((LIMITS.maxDocumentBytes - fast.minSize) / 5),
+          }
+        : undefined;
+    const compiled = analyzeGraph(doc, dc, 0, { sha256: opts.sha256 ?? sha256Hex, keep });
+    if (fast && keep && !keep.withinLimit) {
       const exact =
         keep.escapes !== undefined && !fast.nested ? fast.minSize + keep.escapes : jsonSize(input);
       if (exact === undefined || exact > LIMITS.maxDocumentBytes) return tooLarge(diagnostics, dc, exact);
