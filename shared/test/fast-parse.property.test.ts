@@ -355,7 +355,10 @@ describe('fast parse: the same answer as the zod schema', () => {
     const ends = base.transitions.reduce((sum, t) => sum + t.from.length + t.to.length, 0);
     let n = 0;
     let fast = fastParseGraph(withText(n));
-    while (fast && fast.minSize + 5 * fast.textChars <= limit) fast = fastParseGraph(withText((n += 500)));
+    while (fast && fast.minSize + 5 * fast.textChars <= limit) {
+      n += 500;
+      fast = fastParseGraph(withText(n));
+    }
     expect(fast && fast.minSize + 5 * (fast.textChars - ends) <= limit).toBe(true);
     const doc = withText(n);
     expect(JSON.stringify(doc).length).toBeLessThan(limit);
