@@ -175,9 +175,9 @@ export class HashWriter {
     let h2 = this.h2;
     let escapes = 0;
     let i = 0;
-    // Pairs of ASCII characters first, in a loop that does only what this string needs (mix it in
-    // a version, count escapes while counting), left at the first pair that is not ASCII: the
-    // general loop below takes it from there.
+    // Unless escapes are counted (only for a document whose size is in doubt): pairs of ASCII
+    // characters first, in a loop that does only what this string needs (mix it in a version),
+    // left at the first pair that is not ASCII. The general loop below takes it from there.
     if (!this.counting) {
       if (mixing) {
         for (; i + 1 < n; i += 2) {
@@ -200,16 +200,6 @@ export class HashWriter {
           b[p + 1] = c1;
           p += 2;
         }
-      }
-    } else if (!mixing) {
-      for (; i + 1 < n; i += 2) {
-        const c0 = s.charCodeAt(i);
-        const c1 = s.charCodeAt(i + 1);
-        if ((c0 | c1) >= 0x80) break;
-        b[p] = c0;
-        b[p + 1] = c1;
-        p += 2;
-        escapes += PAIR_ESCAPES[(c0 << 7) | c1] as number;
       }
     }
     for (; i + 1 < n; i += 2) {

@@ -96,29 +96,17 @@ for (let c = 0; c < 128; c++) NAME_CHAR[c] = isWordChar(c, true) || c === 45 ? 1
 
 /** The roots a template may read: the constant strings are shared (and compare fastest). */
 function rootOf(text: string, start: number, end: number): string {
-  // By character code (a startsWith call each cost more than the comparisons).
   const n = end - start;
-  const c = text.charCodeAt(start);
-  if (n === 3 && c === 111 && text.charCodeAt(start + 1) === 117 && text.charCodeAt(start + 2) === 116)
-    return 'out';
-  if (
-    n === 5 &&
-    c === 105 &&
-    text.charCodeAt(start + 1) === 110 &&
-    text.charCodeAt(start + 2) === 112 &&
-    text.charCodeAt(start + 3) === 117 &&
-    text.charCodeAt(start + 4) === 116
-  )
-    return 'input';
-  if (
-    n === 4 &&
-    c === 118 &&
-    text.charCodeAt(start + 1) === 97 &&
-    text.charCodeAt(start + 2) === 114 &&
-    text.charCodeAt(start + 3) === 115
-  )
-    return 'vars';
+  if (n === 3 && isAt(text, start, 'out')) return 'out';
+  if (n === 5 && isAt(text, start, 'input')) return 'input';
+  if (n === 4 && isAt(text, start, 'vars')) return 'vars';
   return text.slice(start, end);
+}
+
+/** Whether `word` is written at text[start] (by character code: a startsWith call cost more). */
+function isAt(text: string, start: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (text.charCodeAt(start + k) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 /**
