@@ -86,16 +86,7 @@ export class HashWriter {
       this.mixUnit(c);
       return;
     }
-    // LEB128: most units (tags, lengths) take one byte.
-    const b = this.room(5);
-    let p = this.at;
-    let v = c >>> 0;
-    while (v >= 0x80) {
-      b[p++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    b[p++] = v;
-    this.at = p;
+    this.at = writeLeb(this.room(5), this.at, c);
     if (this.mixing) this.mixUnit(c);
   }
 
@@ -160,16 +151,7 @@ export class HashWriter {
   private chars(s: string): void {
     const n = s.length;
     const b = this.room(3 * n + 5);
-    let p = this.at;
-    if (n < 0x80) b[p++] = n;
-    else {
-      let v = n;
-      while (v >= 0x80) {
-        b[p++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      b[p++] = v;
-    }
+    let p = writeLeb(b, this.at, n);
     const mixing = this.mixing;
     let h1 = this.h1;
     let h2 = this.h2;
@@ -314,6 +296,17 @@ export class HashWriter {
     if (v === undefined) this.unit(HashTag.Absent);
     else this.json(v);
   }
+}
+
+/** A unit as unsigned LEB128 at b[p] (most units, tags and lengths, take one byte); returns the end. */
+function writeLeb(b: Uint8Array, p: number, c: number): number {
+  let v = c >>> 0;
+  while (v >= 0x80) {
+    b[p++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  b[p] = v;
+  return p + 1;
 }
 
 /** A UTF-16 unit: one byte below 0x80, else three, the first >= 0x80 (none reads as one byte). */
