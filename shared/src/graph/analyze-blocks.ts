@@ -144,7 +144,9 @@ export function analyzeBlocks<O>(
 
   // Blocks without a recovery policy of their own share one resolved policy (read-only).
   let sharedRecovery: ResolvedRecovery | undefined;
-  const compiledBlocks: CompiledBlock[] = [];
+  // A copy overwritten in order (at its final size, no growing), cut short if a block fails.
+  const compiledBlocks = blocks.slice() as unknown as CompiledBlock[];
+  let compiledCount = 0;
   const childHashes: (string | undefined)[] = [];
   const p3: Path = ['blocks', 0, ''];
   const p4: Path = ['blocks', 0, '', ''];
@@ -218,19 +220,19 @@ export function analyzeBlocks<O>(
     c.spec = b;
     switch (b.type) {
       case 'input':
-        compiledBlocks.push(new CompiledInputRecord(c, b.fields ?? NO_FIELDS));
+        compiledBlocks[compiledCount++] = new CompiledInputRecord(c, b.fields ?? NO_FIELDS);
         break;
       case 'output': {
         p3[2] = 'value';
         const value =
           b.value !== undefined ? parseChecked(b.value, p3, i, false, where, scope, dc) : undefined;
-        compiledBlocks.push(new CompiledOutputRecord(c, value));
+        compiledBlocks[compiledCount++] = new CompiledOutputRecord(c, value);
         break;
       }
       case 'transform': {
         p3[2] = 'expr';
         const expr = parseChecked(b.expr, p3, i, false, where, scope, dc);
-        if (expr) compiledBlocks.push(new CompiledTransformRecord(c, expr));
+        if (expr) compiledBlocks[compiledCount++] = new CompiledTransformRecord(c, expr);
         break;
       }
       case 'llm': {
@@ -275,7 +277,7 @@ export function analyzeBlocks<O>(
           llm.topP = b.topP;
           llm.stop = b.stop;
           llm.recovery = recovery;
-          compiledBlocks.push(new CompiledLlmRecord(c, llm));
+          compiledBlocks[compiledCount++] = new CompiledLlmRecord(c, llm);
         }
         break;
       }
@@ -301,11 +303,12 @@ export function analyzeBlocks<O>(
         const child = analyzeChild(b.graph, dc.child(b.id, ['blocks', i, 'graph']), depth + 1, opts);
         if (child) {
           childHashes[i] = child.hash;
-          compiledBlocks.push(new CompiledCompositeRecord(c, child, inputMap));
+          compiledBlocks[compiledCount++] = new CompiledCompositeRecord(c, child, inputMap);
         }
         break;
       }
     }
   }
+  if (compiledCount < n) compiledBlocks.length = compiledCount;
   return { compiledBlocks, childHashes };
 }

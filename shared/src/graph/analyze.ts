@@ -290,7 +290,7 @@ export function analyzeGraph(
   const inputBlock = inputIndex !== undefined ? blocks[inputIndex] : undefined;
   const inputFields =
     inputBlock?.type === 'input' && inputBlock.fields && inputBlock.fields.length > 0
-      ? new Set(inputBlock.fields.map((f) => f.name))
+      ? inputBlock.fields.map((f) => f.name)
       : undefined;
   // Each block's direct predecessors (a transition leads from each to it), as one list sorted by
   // block: most references name one of them, found without a look-up in blockIndex.
@@ -311,6 +311,7 @@ export function analyzeGraph(
     blockIndex,
     vars,
     inputFields,
+    inputFieldSet: inputFields && inputFields.length > 8 ? new Set(inputFields) : undefined,
     topo,
     ids,
     predStart,

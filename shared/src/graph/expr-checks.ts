@@ -8,7 +8,9 @@ export interface RefScope {
   readonly blockIndex: ReadonlyMap<string, number>;
   readonly vars: ReadonlyMap<string, CompiledVar>;
   /** Declared input fields, when the input block declares any. */
-  readonly inputFields: ReadonlySet<string> | undefined;
+  readonly inputFields: readonly string[] | undefined;
+  /** The same as a set, when there are many (a few are compared faster than a new name is hashed). */
+  readonly inputFieldSet: ReadonlySet<string> | undefined;
   readonly topo: Topology;
   /** The blocks, when no two share an id (then a block whose id matches is the one blockIndex gives). */
   readonly ids: readonly { readonly id: string }[] | undefined;
@@ -23,6 +25,13 @@ type Where = { blockId?: string; transitionId?: string };
 function isUpstream(x: number, at: number, scope: RefScope, isTransition: boolean): boolean {
   if (x === at) return isTransition || scope.topo.isAncestor(at, at);
   return scope.topo.isAncestor(x, at);
+}
+
+function isInputField(name: string, scope: RefScope): boolean {
+  if (scope.inputFieldSet) return scope.inputFieldSet.has(name);
+  const fields = scope.inputFields as readonly string[];
+  for (let i = 0; i < fields.length; i++) if (fields[i] === name) return true;
+  return false;
 }
 
 /** How many predecessors of predecessors nearBlock compares before it leaves the rest to a look-up. */
@@ -128,7 +137,7 @@ export function checkTemplate(
     const first = p.segments[0];
     switch (p.root) {
       case 'input':
-        if (scope.inputFields && typeof first === 'string' && !scope.inputFields.has(first)) {
+        if (scope.inputFields && typeof first === 'string' && !isInputField(first, scope)) {
           dc.add(
             'template_unknown_variable',
             `{{${text.slice(p.start, p.end)}}} reads input field "${first}", which the input block does not declare: add the field to the input block or fix the name.`,

@@ -26,10 +26,21 @@ export type TemplateParseOutcome = { ok: true; template: ParsedTemplate } | { ok
 
 // Parts and segments are gathered in these (written by index, never shortened, so they keep their
 // room), then copied out at their final size: a fresh array that grows starts with room for 16.
-const parts: TemplatePart[] = [];
-const segments: (string | number)[] = [];
+// They are replaced every SCRATCH_USES templates: an array that lives long moves to the old
+// generation, where storing each new part into it costs a write barrier. (Copies of an empty
+// list, not literals: see records.ts on allocation sites.)
+const NO_ITEMS: readonly never[] = [];
+let parts: TemplatePart[] = NO_ITEMS.slice();
+let segments: (string | number)[] = NO_ITEMS.slice();
+let scratchUses = 0;
+const SCRATCH_USES = 256;
 
 export function parseTemplate(text: string): TemplateParseOutcome {
+  if (++scratchUses === SCRATCH_USES) {
+    scratchUses = 0;
+    parts = NO_ITEMS.slice();
+    segments = NO_ITEMS.slice();
+  }
   let partCount = 0;
   let i = 0;
   while (i < text.length) {
