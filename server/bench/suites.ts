@@ -10,7 +10,7 @@ export interface SuiteEntry {
  * Every benchmark suite, in the order they run. Add a suite here when an issue names new figures.
  * Each suite runs in a process of its own and imports only its own module there: a suite's
  * figures are never taken with another suite's libraries loaded (the server suite's HTTP stack
- * alone made the compile figures ~5% slower).
+ * alone made the compile figures ~6% slower).
  */
 export const suites: readonly SuiteEntry[] = [
   { name: 'compile', load: async () => (await import('./compile.bench')).compileSuite },

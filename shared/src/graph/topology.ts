@@ -215,7 +215,7 @@ export function reachableFrom(from: number, succ: Adjacency, n: number): Uint8Ar
 }
 
 /** Whether a transition leads from a to b. */
-export function hasEdge(succ: Adjacency, a: number, b: number): boolean {
+function hasEdge(succ: Adjacency, a: number, b: number): boolean {
   for (let e = succ.start[a] as number, end = succ.start[a + 1] as number; e < end; e++)
     if (succ.to[e] === b) return true;
   return false;
